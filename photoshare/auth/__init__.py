@@ -1,0 +1,24 @@
+"""Sign-up, log-in and log-out, and the session's user."""
+
+from flask import Flask
+from flask_login import LoginManager
+
+from .routes import bp
+from .session import load_user
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see this page."
+login_manager.login_message_category = "info"
+# "strong" would log people out when their address changes (phones); the session id
+# already carries a fingerprint of the password hash, which is what revocation needs.
+login_manager.session_protection = "basic"
+login_manager.user_loader(load_user)
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Login."""
+    login_manager.init_app(app)
+
+
+__all__ = ["bp", "init_app", "login_manager"]

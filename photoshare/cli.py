@@ -1,0 +1,55 @@
+"""Flask CLI: db upgrade/status, dbshell."""
+
+import os
+
+import click
+from flask import Flask, current_app
+
+from .errors import MigrationChanged
+from .migrate import status, upgrade
+
+
+@click.group("db")
+def db_group():
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+def db_upgrade():
+    """Apply pending migrations, each in its own transaction."""
+    try:
+        applied = upgrade(current_app.config["DATABASE_URL"], log=click.echo)
+    except MigrationChanged as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{len(applied)} migration(s) applied; the database is up to date.")
+
+
+@db_group.command("status")
+def db_status():
+    """List migrations and whether each is applied."""
+    import psycopg
+
+    with psycopg.connect(current_app.config["DATABASE_URL"], autocommit=True) as conn:
+        conn.row_factory = psycopg.rows.dict_row
+        states = status(conn)
+    for st in states:
+        when = f"  {st.applied_at:%Y-%m-%d %H:%M:%S %Z}" if st.applied_at else ""
+        click.echo(f"{st.state:8} {st.name}{when}")
+    if any(st.state == "changed" for st in states):
+        raise click.ClickException("an applied migration file was edited afterwards")
+
+
+@click.command("dbshell")
+def dbshell():
+    """Open psql on the configured database (the embedded one too)."""
+    from .embedded import psql_executable
+
+    exe = psql_executable(current_app.config["DATABASE_EMBEDDED"])
+    # exec: psql takes over the terminal, as manage.py dbshell does.
+    os.execvp(exe, [exe, current_app.config["DATABASE_URL"]])  # noqa: S606 - no shell, fixed argv
+
+
+def register_cli(app: Flask) -> None:
+    """Add the commands to `flask --app wsgi`."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(dbshell)

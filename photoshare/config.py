@@ -1,0 +1,58 @@
+"""Configuration from environment variables; tests pass overrides to create_app()."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY, or a key generated once and kept in instance/ (mode 0600)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting together must not write two different keys.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the settings dict from the environment (DESIGN.md, "Configuration")."""
+    env = os.environ.get
+    max_upload_mb = int(env("MAX_UPLOAD_MB", "20"))
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "DATABASE_URL": env("DATABASE_URL") or None,
+        "DB_POOL_MIN_SIZE": int(env("DB_POOL_MIN_SIZE", "1")),
+        "DB_POOL_MAX_SIZE": int(env("DB_POOL_MAX_SIZE", "10")),
+        "DB_POOL_TIMEOUT": float(env("DB_POOL_TIMEOUT", "5")),
+        "MEDIA_BACKEND": env("MEDIA_BACKEND", "local"),
+        "MEDIA_ROOT": env("MEDIA_ROOT", str(PROJECT_ROOT / "media")),
+        "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL") or None,
+        "S3_POST_BUCKET": env("S3_POST_BUCKET", "photoshare-post"),
+        "S3_PROFILE_BUCKET": env("S3_PROFILE_BUCKET", "photoshare-profile"),
+        "S3_PRESIGNED_REDIRECT": env("S3_PRESIGNED_REDIRECT", "0") == "1",
+        "MAX_UPLOAD_MB": max_upload_mb,
+        # A little over the file limit: the multipart envelope and form fields.
+        "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_CLIENT": int(env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
+        "LOGIN_WINDOW_SECONDS": int(env("LOGIN_WINDOW_SECONDS", "900")),
+        "FEED_PAGE_SIZE": 20,
+        "MEDIA_GC_GRACE_SECONDS": int(env("MEDIA_GC_GRACE_SECONDS", "3600")),
+    }

@@ -1,0 +1,57 @@
+"""The connection pool, the per-request connection and the unit of work."""
+
+from contextlib import contextmanager
+
+import psycopg
+from flask import Flask, current_app, g
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    """Rows come back as dicts, so repositories build records by column name."""
+    conn.row_factory = dict_row
+
+
+def create_pool(conninfo: str, min_size: int = 1, max_size: int = 10, timeout: float = 5.0) -> ConnectionPool:
+    """One pool per process. Autocommit: reads are single statements; writes use transaction()."""
+    return ConnectionPool(
+        conninfo,
+        min_size=min_size,
+        max_size=max_size,
+        timeout=timeout,
+        kwargs={"autocommit": True},
+        configure=_configure,
+        # Checked on checkout: connections broken by a PostgreSQL restart are replaced.
+        check=ConnectionPool.check_connection,
+        open=True,
+        name="photoshare",
+    )
+
+
+def get_conn() -> psycopg.Connection:
+    """The request's connection, borrowed from the pool on first use."""
+    if "db_conn" not in g:
+        g.db_conn = current_app.extensions["db_pool"].getconn()
+    return g.db_conn
+
+
+@contextmanager
+def transaction():
+    """A unit of work on the request's connection: commit on success, roll back on error."""
+    conn = get_conn()
+    with conn.transaction():
+        yield conn
+
+
+def release_conn(exc: BaseException | None = None) -> None:
+    """Return the request's connection; the pool rolls back anything left open."""
+    conn = g.pop("db_conn", None)
+    if conn is not None:
+        current_app.extensions["db_pool"].putconn(conn)
+
+
+def init_app(app: Flask, pool: ConnectionPool) -> None:
+    """Attach the pool and return connections at the end of each request."""
+    app.extensions["db_pool"] = pool
+    app.teardown_appcontext(release_conn)

@@ -1,0 +1,63 @@
+"""The app's own error pages: never a traceback."""
+
+import psycopg
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from psycopg_pool import PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from .errors import StorageUnavailable
+
+_MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "You can't do that."),
+    404: ("Not found", "There is nothing here."),
+    405: ("Not allowed", "That method is not allowed here."),
+    413: ("File too large", "That file is too large."),
+    503: ("Unavailable", "photoshare is briefly unavailable. Please try again in a moment."),
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(code: int, message: str | None = None):
+    """An error page (or JSON for JSON clients) with the given status."""
+    title, default = _MESSAGES.get(code, ("Error", "Something went wrong."))
+    text = message or default
+    if _wants_json():
+        return {"error": text}, code
+    return render_template("error.html", code=code, title=title, message=text), code
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for HTTP errors, CSRF failures and outages."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        message = None
+        if exc.code == 413:
+            message = f"That file is too large. The limit is {app.config['MAX_UPLOAD_MB']} MB."
+        return render_error(exc.code or 500, message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_error(400, "The form expired or was not sent from this site. Please try again.")
+
+    @app.errorhandler(psycopg.OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_down(exc):
+        app.logger.warning("database unavailable: %s", exc)
+        return render_error(503)
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_down(exc):
+        app.logger.warning("media store unavailable: %s", exc)
+        return render_error(503, "Image storage is briefly unavailable. Nothing was saved; please try again.")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        app.logger.exception("unhandled error")
+        return render_error(500)

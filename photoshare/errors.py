@@ -1,0 +1,49 @@
+"""Domain errors: each says what happened."""
+
+
+class DomainError(Exception):
+    """Base of the errors that views turn into a message for the user."""
+
+
+class UsernameTaken(DomainError):
+    """Another account has this username (in any case)."""
+
+
+class EmailTaken(DomainError):
+    """Another account has this email (in any case)."""
+
+
+class InvalidUsername(DomainError):
+    """The username breaks the rules (1-30 of letters, digits, _ and .)."""
+
+
+class ProfileExists(DomainError):
+    """The user already has a profile (profile is 1:1 with users)."""
+
+
+class UserNotFound(DomainError):
+    """No such user."""
+
+
+class PostNotFound(DomainError):
+    """No such post."""
+
+
+class NotAnImage(DomainError):
+    """The upload is not a JPEG, PNG, GIF or WebP image we can decode."""
+
+
+class ImageTooLarge(DomainError):
+    """The image's pixel count is over the limit (a decompression bomb)."""
+
+
+class MediaNotFound(DomainError):
+    """No stored object under this key."""
+
+
+class StorageUnavailable(DomainError):
+    """The media store cannot be reached."""
+
+
+class MigrationChanged(Exception):
+    """An applied migration file was edited afterwards."""

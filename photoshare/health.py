@@ -1,0 +1,28 @@
+"""GET /healthz: is the database reachable, is the media store usable."""
+
+from flask import Blueprint, current_app, jsonify
+
+from .errors import StorageUnavailable
+from .media.store import get_store
+from .queries import queries
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """JSON status of the database and the store; 503 when either is down."""
+    status = {"database": "ok", "storage": "ok"}
+    try:
+        with current_app.extensions["db_pool"].connection(timeout=2) as conn:
+            queries.ping(conn)
+    except Exception:  # noqa: BLE001 - any failure means "down"; details go to the log
+        current_app.logger.exception("health check: database")
+        status["database"] = "down"
+    try:
+        get_store().check()
+    except StorageUnavailable:
+        current_app.logger.exception("health check: storage")
+        status["storage"] = "down"
+    code = 200 if all(v == "ok" for v in status.values()) else 503
+    return jsonify(status), code

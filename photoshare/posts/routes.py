@@ -1,0 +1,176 @@
+"""/ (feed), /posts/new, /posts/<id>, edit, delete, like, unlike, likers."""
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..db import get_conn, transaction
+from ..errors import ImageTooLarge, NotAnImage, PostNotFound
+from ..media.keys import new_post_key
+from ..media.storage import delete_image, put_image
+from ..media.store import get_store
+from ..pagination import BadCursor, Cursor
+from ..repositories import LikeRepository, PostRepository
+from ..security import is_local_path
+from ..uploads import read_upload
+from .forms import ButtonForm, EditPostForm, PostForm
+
+bp = Blueprint("posts", __name__)
+
+
+def _cursor_arg() -> Cursor | None:
+    raw = request.args.get("before")
+    if raw is None:
+        return None
+    try:
+        return Cursor.decode(raw)
+    except BadCursor:
+        abort(400)
+
+
+def _clean_text(text: str | None) -> str:
+    # NUL cannot be stored in PostgreSQL text; Windows line ends become \n.
+    return (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
+
+
+@bp.get("/")
+@login_required
+def feed():
+    """Everyone's posts, newest first, keyset-paginated with ?before=."""
+    page_size = current_app.config["FEED_PAGE_SIZE"]
+    # One extra row tells whether an older page exists without a count query.
+    rows = PostRepository(get_conn()).feed(current_user.id, _cursor_arg(), limit=page_size + 1)
+    posts, more = rows[:page_size], len(rows) > page_size
+    next_cursor = Cursor.after(posts[-1]).encode() if more else None
+    return render_template("posts/feed.html", posts=posts, next_cursor=next_cursor, button=ButtonForm())
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Upload a photo with a caption and alt text."""
+    form = PostForm()
+    if not form.validate_on_submit():
+        return render_template("posts/create.html", form=form), 400 if form.is_submitted() else 200
+    try:
+        image = read_upload(form.image.data, "post")
+    except (NotAnImage, ImageTooLarge) as exc:
+        form.image.errors.append(str(exc))
+        return render_template("posts/create.html", form=form), 400
+    posts = PostRepository(get_conn())
+    post_id = posts.reserve_id()
+    key = new_post_key(post_id, image.ext)
+    store = get_store()
+    # Object first, then the row: a failed upload leaves no row; a failed commit
+    # deletes the object, so the two exist together or not at all.
+    put_image(store, key, image)
+    try:
+        with transaction():
+            posts.add(post_id, current_user.id, key, caption=_clean_text(form.caption.data),
+                      alt_text=_clean_text(form.alt_text.data),
+                      image_width=image.main.width, image_height=image.main.height)
+    except BaseException:
+        delete_image(store, key)
+        raise
+    flash("Your photo is posted.", "success")
+    return redirect(url_for("posts.show", post_id=post_id))
+
+
+def _post_or_404(post_id: int):
+    post = PostRepository(get_conn()).get(post_id, current_user.id)
+    if post is None:
+        abort(404)
+    return post
+
+
+@bp.get("/posts/<int:post_id>")
+@login_required
+def show(post_id: int):
+    """One post."""
+    return render_template("posts/show.html", post=_post_or_404(post_id), button=ButtonForm())
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    """Edit caption and alt text (author only)."""
+    post = _post_or_404(post_id)
+    if post.user_id != current_user.id:
+        abort(403)
+    form = EditPostForm(data={"caption": post.caption, "alt_text": post.alt_text})
+    if form.validate_on_submit():
+        with transaction():
+            changed = PostRepository(get_conn()).update_text(
+                post_id, current_user.id, _clean_text(form.caption.data), _clean_text(form.alt_text.data))
+        if not changed:
+            abort(404)
+        flash("Your post is updated.", "success")
+        return redirect(url_for("posts.show", post_id=post_id))
+    return render_template("posts/edit.html", form=form, post=post), 400 if form.is_submitted() else 200
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@login_required
+def delete(post_id: int):
+    """Delete a post, its likes and its stored image (author only)."""
+    post = _post_or_404(post_id)
+    if post.user_id != current_user.id:
+        abort(403)
+    with transaction():
+        key = PostRepository(get_conn()).delete(post_id, current_user.id)
+    if key is None:
+        abort(404)
+    # After the commit: if this fails, the object is an orphan that media gc removes.
+    try:
+        delete_image(get_store(), key)
+    except Exception:  # noqa: BLE001 - the post is gone either way
+        current_app.logger.exception("could not delete media %s", key)
+    flash("Your post is deleted.", "success")
+    return redirect(url_for("profiles.show", username=current_user.username))
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _like_response(post_id: int):
+    state = LikeRepository(get_conn()).state(current_user.id, post_id)
+    if state is None:
+        abort(404)
+    if _wants_json():
+        return jsonify(liked=state.liked, like_count=state.like_count)
+    next_url = request.args.get("next") or request.form.get("next")
+    return redirect(next_url if is_local_path(next_url) else url_for("posts.show", post_id=post_id))
+
+
+@bp.post("/posts/<int:post_id>/like")
+@login_required
+def like(post_id: int):
+    """Like a post (idempotent)."""
+    try:
+        with transaction():
+            LikeRepository(get_conn()).like(current_user.id, post_id)
+    except PostNotFound:
+        abort(404)
+    return _like_response(post_id)
+
+
+@bp.post("/posts/<int:post_id>/unlike")
+@login_required
+def unlike(post_id: int):
+    """Remove a like (idempotent)."""
+    with transaction():
+        LikeRepository(get_conn()).unlike(current_user.id, post_id)
+    return _like_response(post_id)
+
+
+@bp.get("/posts/<int:post_id>/likes")
+@login_required
+def likes(post_id: int):
+    """Who liked a post, most recent first."""
+    post = _post_or_404(post_id)
+    page_size = 50
+    rows = LikeRepository(get_conn()).likers(post_id, _cursor_arg(), limit=page_size + 1)
+    likers, more = rows[:page_size], len(rows) > page_size
+    next_cursor = Cursor.after(likers[-1]).encode() if more else None
+    return render_template("posts/likes.html", post=post, likers=likers, next_cursor=next_cursor)

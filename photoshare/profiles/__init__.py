@@ -1,0 +1,5 @@
+"""Profile pages and account settings."""
+
+from .routes import bp
+
+__all__ = ["bp"]

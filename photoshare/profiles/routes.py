@@ -1,0 +1,132 @@
+"""/u/<username>, /settings/profile, /settings/password, /settings/delete-account."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..auth.session import SessionUser, hash_password, verify_password
+from ..db import get_conn, transaction
+from ..errors import ImageTooLarge, NotAnImage
+from ..media.keys import new_profile_key
+from ..media.storage import delete_image, put_image
+from ..media.store import get_store
+from ..pagination import BadCursor, Cursor
+from ..repositories import PostRepository, ProfileRepository, UserRepository
+from ..uploads import read_upload
+from .forms import DeleteAccountForm, PasswordForm, ProfileImageForm
+
+bp = Blueprint("profiles", __name__)
+
+GRID_PAGE_SIZE = 24
+
+
+def _delete_media_quietly(keys) -> None:
+    # Called after the commit: a failure leaves an orphan for media gc, never a broken row.
+    store = get_store()
+    for key in keys:
+        try:
+            delete_image(store, key)
+        except Exception:  # noqa: BLE001 - logged; media gc removes the leftover
+            current_app.logger.exception("could not delete media %s", key)
+
+
+@bp.get("/u/<username>")
+@login_required
+def show(username: str):
+    """A user's picture, counts and grid of posts."""
+    conn = get_conn()
+    profile = ProfileRepository(conn).page(username)
+    if profile is None:
+        abort(404)
+    try:
+        before = Cursor.decode(request.args["before"]) if "before" in request.args else None
+    except BadCursor:
+        abort(400)
+    rows = PostRepository(conn).by_user(profile.user_id, current_user.id, before, limit=GRID_PAGE_SIZE + 1)
+    posts, more = rows[:GRID_PAGE_SIZE], len(rows) > GRID_PAGE_SIZE
+    next_cursor = Cursor.after(posts[-1]).encode() if more else None
+    return render_template("profiles/show.html", profile=profile, posts=posts, next_cursor=next_cursor)
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Set, replace or remove the profile picture."""
+    form = ProfileImageForm()
+    profiles = ProfileRepository(get_conn())
+    if form.validate_on_submit():
+        if form.remove.data:
+            with transaction():
+                old = profiles.set_image(current_user.id, None)
+            if old:
+                _delete_media_quietly([old])
+            flash("Your profile picture is removed.", "success")
+            return redirect(url_for("profiles.settings"))
+        try:
+            image = read_upload(form.image.data, "profile")
+        except (NotAnImage, ImageTooLarge) as exc:
+            form.image.errors.append(str(exc))
+        else:
+            key = new_profile_key(current_user.username, image.ext)
+            store = get_store()
+            # New object first, row second, old object last: at every step the row
+            # points to an object that exists.
+            put_image(store, key, image)
+            try:
+                with transaction():
+                    old = profiles.set_image(current_user.id, key)
+            except BaseException:
+                delete_image(store, key)
+                raise
+            if old:
+                _delete_media_quietly([old])
+            flash("Your profile picture is updated.", "success")
+            return redirect(url_for("profiles.settings"))
+    profile = profiles.get(current_user.id)
+    status = 400 if form.is_submitted() else 200
+    return render_template("profiles/settings.html", form=form, profile=profile), status
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change the password; every other session is logged out."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        users = UserRepository(get_conn())
+        user = users.get(current_user.id)
+        if not verify_password(user, form.current.data):
+            form.current.errors.append("That is not your current password.")
+        elif form.password.data.lower() == user.username.lower():
+            form.password.errors.append("The password must not be your username.")
+        else:
+            with transaction():
+                users.set_password(user.id, hash_password(form.password.data))
+            # This session gets the new fingerprint; the others no longer match.
+            session.clear()
+            login_user(SessionUser(users.get(user.id)))
+            flash("Your password is changed. Other sessions are logged out.", "success")
+            return redirect(url_for("profiles.settings"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("profiles/password.html", form=form), status
+
+
+@bp.post("/settings/delete-account")
+@login_required
+def delete_account():
+    """Remove the account, its rows and its stored images (password required)."""
+    form = DeleteAccountForm()
+    users = UserRepository(get_conn())
+    if form.validate_on_submit() and verify_password(users.get(current_user.id), form.password.data):
+        with transaction():
+            keys = users.media_keys(current_user.id)
+            users.delete(current_user.id)
+        _delete_media_quietly(keys)
+        logout_user()
+        session.clear()
+        flash("Your account and everything in it is deleted.", "info")
+        return redirect(url_for("auth.register"))
+    if form.is_submitted() and not form.password.errors:
+        form.password.errors.append("That is not your password.")
+    profile = ProfileRepository(get_conn()).get(current_user.id)
+    return render_template("profiles/settings.html", form=ProfileImageForm(), delete_form=form,
+                           profile=profile), 400

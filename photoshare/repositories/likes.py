@@ -1,0 +1,45 @@
+"""Likes."""
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from ..errors import PostNotFound
+from ..models import Liker, LikeState
+from ..pagination import Cursor
+from ..queries import queries
+from ._unit import require_unit_of_work, savepoint
+
+
+class LikeRepository:
+    """The like_post table (posts.like_count follows it by trigger)."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+
+    def like(self, user_id: int, post_id: int) -> bool:
+        """Like a post; True if a like was added, False if it already existed."""
+        try:
+            with savepoint(self.conn):
+                return queries.insert_like(self.conn, user_id=user_id, post_id=post_id) == 1
+        except pgerrors.ForeignKeyViolation as exc:
+            raise PostNotFound(post_id) from exc
+
+    def unlike(self, user_id: int, post_id: int) -> bool:
+        """Remove a like; True if one was removed."""
+        require_unit_of_work(self.conn)
+        return queries.delete_like(self.conn, user_id=user_id, post_id=post_id) == 1
+
+    def state(self, user_id: int, post_id: int) -> LikeState | None:
+        """The post's like count and whether the user likes it; None for a missing post."""
+        row = queries.get_like_state(self.conn, user_id=user_id, post_id=post_id)
+        return LikeState(**row) if row else None
+
+    def likers(self, post_id: int, before: Cursor | None = None, limit: int = 50) -> list[Liker]:
+        """Who liked a post, most recent first."""
+        before = before or Cursor.start()
+        return [Liker(**row) for row in queries.list_likers_before(
+            self.conn, post_id=post_id, before_created_at=before.created_at, before_id=before.id, limit=limit)]
+
+    def count_rows(self, post_id: int) -> int:
+        """The number of like rows of a post, counted (to check the derived counter)."""
+        return queries.count_likes_of_post(self.conn, post_id=post_id)

@@ -1,0 +1,66 @@
+"""Posts, the feed and profile grids."""
+
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from ..errors import UserNotFound
+from ..models import Post
+from ..pagination import Cursor
+from ..queries import queries
+from ._unit import require_unit_of_work, savepoint
+
+
+class PostRepository:
+    """The posts table."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+
+    def reserve_id(self) -> int:
+        """A new post id, needed before the insert because the media key contains it."""
+        return queries.reserve_post_id(self.conn)
+
+    def add(self, post_id: int, user_id: int, image: str, caption: str = "", alt_text: str = "",
+            image_width: int = 0, image_height: int = 0) -> Post:
+        """Insert a post under a reserved id; raises UserNotFound for a missing author."""
+        try:
+            with savepoint(self.conn):
+                row = queries.insert_post(self.conn, id=post_id, user_id=user_id, caption=caption,
+                                          alt_text=alt_text, image=image,
+                                          image_width=image_width, image_height=image_height)
+        except pgerrors.ForeignKeyViolation as exc:
+            raise UserNotFound(user_id) from exc
+        return self.get(row["id"])
+
+    def get(self, post_id: int, viewer_id: int = 0) -> Post | None:
+        """One post with its author, and whether the viewer likes it; None when missing."""
+        row = queries.get_post_by_id(self.conn, id=post_id, viewer_id=viewer_id)
+        return Post(**row) if row else None
+
+    def update_text(self, post_id: int, user_id: int, caption: str, alt_text: str) -> bool:
+        """Edit the author's own post; False when there is no such post of theirs."""
+        require_unit_of_work(self.conn)
+        return queries.update_post_text(self.conn, id=post_id, user_id=user_id,
+                                        caption=caption, alt_text=alt_text) is not None
+
+    def delete(self, post_id: int, user_id: int) -> str | None:
+        """Delete the author's own post; returns its media key, or None when nothing matched."""
+        require_unit_of_work(self.conn)
+        return queries.delete_post(self.conn, id=post_id, user_id=user_id)
+
+    def feed(self, viewer_id: int, before: Cursor | None = None, limit: int = 20) -> list[Post]:
+        """A feed page: every user's posts older than the cursor, newest first."""
+        before = before or Cursor.start()
+        return [Post(**row) for row in queries.list_feed_before(
+            self.conn, viewer_id=viewer_id, before_created_at=before.created_at,
+            before_id=before.id, limit=limit)]
+
+    def by_user(self, user_id: int, viewer_id: int, before: Cursor | None = None, limit: int = 24) -> list[Post]:
+        """A profile grid page: one user's posts older than the cursor, newest first."""
+        before = before or Cursor.start()
+        return [Post(**row) for row in queries.list_user_posts_before(
+            self.conn, user_id=user_id, viewer_id=viewer_id, before_created_at=before.created_at,
+            before_id=before.id, limit=limit)]
+
+

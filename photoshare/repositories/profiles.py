@@ -1,0 +1,42 @@
+"""The 1:1 profile."""
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from ..errors import ProfileExists, UserNotFound
+from ..models import Profile, ProfilePage
+from ..queries import queries
+from ._unit import require_unit_of_work, savepoint
+
+
+class ProfileRepository:
+    """The profile table."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+
+    def add(self, user_id: int) -> Profile:
+        """Create the user's profile; raises ProfileExists or UserNotFound."""
+        try:
+            with savepoint(self.conn):
+                row = queries.insert_profile(self.conn, user_id=user_id)
+        except pgerrors.UniqueViolation as exc:
+            raise ProfileExists(user_id) from exc
+        except pgerrors.ForeignKeyViolation as exc:
+            raise UserNotFound(user_id) from exc
+        return Profile(**row)
+
+    def get(self, user_id: int) -> Profile | None:
+        """The user's profile row, or None."""
+        row = queries.get_profile_by_user_id(self.conn, user_id=user_id)
+        return Profile(**row) if row else None
+
+    def page(self, username: str) -> ProfilePage | None:
+        """The profile header (picture, counts, join date) by username in any case."""
+        row = queries.get_profile_page(self.conn, username=username)
+        return ProfilePage(**row) if row else None
+
+    def set_image(self, user_id: int, key: str | None) -> str | None:
+        """Point the profile at a new image key (or none); returns the replaced key."""
+        require_unit_of_work(self.conn)
+        return queries.set_profile_image(self.conn, user_id=user_id, image=key)

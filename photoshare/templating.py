@@ -1,0 +1,51 @@
+"""Template helpers: relative times, image URLs with renditions."""
+
+from datetime import UTC, datetime
+
+from flask import Flask, url_for
+
+from .media.images import SPECS
+from .media.keys import rendition_key
+
+
+def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    """'now', '5 min', '3 h', '2 d', '4 w', or a date for anything older than a year."""
+    now = now or datetime.now(UTC)
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    if seconds < 7 * 86400:
+        return f"{seconds // 86400} d"
+    if seconds < 365 * 86400:
+        return f"{seconds // (7 * 86400)} w"
+    return moment.strftime("%-d %b %Y")
+
+
+def exact_time(moment: datetime) -> str:
+    """The full UTC time, for title attributes."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def media_url(key: str, width: int | None = None) -> str:
+    """URL of an image, or of its rendition of the given width."""
+    return url_for("media.serve", key=rendition_key(key, width) if width else key)
+
+
+def media_srcset(key: str, full_width: int) -> str:
+    """srcset listing the renditions and the full image."""
+    kind = key.split("/", 1)[0]
+    parts = [f"{media_url(key, w)} {w}w" for w in SPECS[kind].renditions if w < full_width]
+    parts.append(f"{media_url(key)} {full_width}w")
+    return ", ".join(parts)
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers as filters and globals."""
+    app.jinja_env.filters["reltime"] = relative_time
+    app.jinja_env.filters["exacttime"] = exact_time
+    app.jinja_env.globals["media_url"] = media_url
+    app.jinja_env.globals["media_srcset"] = media_srcset

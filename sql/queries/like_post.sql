@@ -1,0 +1,31 @@
+-- name: insert_like!
+-- Like a post; liking it again changes nothing (idempotent).
+INSERT INTO like_post (user_id, post_id)
+VALUES (:user_id, :post_id)
+ON CONFLICT (user_id, post_id) DO NOTHING;
+
+-- name: delete_like!
+-- Unlike a post; unliking one never liked changes nothing.
+DELETE FROM like_post WHERE user_id = :user_id AND post_id = :post_id;
+
+-- name: get_like_state^
+-- Whether the user likes the post, and its current count (read after a change).
+SELECT p.like_count,
+       EXISTS (SELECT 1 FROM like_post l
+               WHERE l.post_id = p.id AND l.user_id = :user_id) AS liked
+FROM posts p
+WHERE p.id = :post_id;
+
+-- name: list_likers_before
+-- Who liked a post, most recent first, keyset on (created_at, id) of the like.
+SELECT l.id, u.username, l.created_at
+FROM like_post l
+JOIN users u ON u.id = l.user_id
+WHERE l.post_id = :post_id
+  AND (l.created_at, l.id) < (:before_created_at, :before_id)
+ORDER BY l.created_at DESC, l.id DESC
+LIMIT :limit;
+
+-- name: count_likes_of_post$
+-- Exact number of like rows for a post (used to check the derived like_count).
+SELECT count(*) FROM like_post WHERE post_id = :post_id;

@@ -1,0 +1,34 @@
+-- name: insert_profile^
+-- The profile row that every account has (1:1).
+INSERT INTO profile (user_id)
+VALUES (:user_id)
+RETURNING id, user_id, image, created_at, updated_at;
+
+-- name: get_profile_by_user_id^
+-- A user's profile row.
+SELECT id, user_id, image, created_at, updated_at
+FROM profile
+WHERE user_id = :user_id;
+
+-- name: get_profile_page^
+-- Everything the profile header shows, in one statement.
+SELECT u.id AS user_id, u.username, u.created_at AS joined_at, pr.image,
+       coalesce(stats.post_count, 0) AS post_count,
+       coalesce(stats.likes_received, 0) AS likes_received
+FROM users u
+JOIN profile pr ON pr.user_id = u.id
+LEFT JOIN LATERAL (
+    SELECT count(*) AS post_count, sum(p.like_count) AS likes_received
+    FROM posts p
+    WHERE p.user_id = u.id
+) stats ON true
+WHERE lower(u.username) = lower(:username);
+
+-- name: set_profile_image$
+-- Point the profile at a new picture (or NULL) and return the key it replaced.
+-- FOR UPDATE in the subquery: two concurrent changes cannot both read the same old key.
+UPDATE profile AS pr
+SET image = :image
+FROM (SELECT id, image FROM profile WHERE user_id = :user_id FOR UPDATE) AS old
+WHERE pr.id = old.id
+RETURNING old.image;

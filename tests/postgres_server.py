@@ -1,0 +1,57 @@
+"""A throwaway PostgreSQL for the test session (testing.postgresql), root-safe."""
+
+import os
+import pwd
+import shutil
+import tempfile
+from pathlib import Path
+
+import testing.postgresql
+
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+UNPRIVILEGED = "nobody"
+
+
+def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:
+    """A script that runs a PostgreSQL program as an unprivileged user (it refuses root)."""
+    path = directory / program
+    # exec: the wrapper's pid becomes the server's, so signals reach PostgreSQL itself.
+    path.write_text(
+        "#!/bin/sh\n"
+        f"exec setpriv --reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups "
+        f"{PG_BIN / program} \"$@\"\n"
+    )
+    path.chmod(0o755)
+    return str(path)
+
+
+def start_postgresql() -> testing.postgresql.Postgresql:
+    """Start a server on a free port of 127.0.0.1; as root, its files belong to `nobody`."""
+    base_dir = Path(tempfile.mkdtemp(prefix="photoshare-pg-"))
+    kwargs = {"base_dir": str(base_dir),
+              # fsync off: a test server loses nothing that matters on a crash.
+              "postgres_args": "-h 127.0.0.1 -F -c logging_collector=off -c fsync=off "
+                               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"}
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(UNPRIVILEGED)
+        base_dir.chmod(0o755)
+        for sub in ("data", "tmp"):
+            (base_dir / sub).mkdir(mode=0o700)
+            os.chown(base_dir / sub, user.pw_uid, user.pw_gid)
+        bin_dir = base_dir / "bin"
+        bin_dir.mkdir()
+        kwargs["initdb"] = _wrapper(bin_dir, "initdb", user)
+        kwargs["postgres"] = _wrapper(bin_dir, "postgres", user)
+    else:
+        kwargs["initdb"] = str(PG_BIN / "initdb")
+        kwargs["postgres"] = str(PG_BIN / "postgres")
+    server = testing.postgresql.Postgresql(**kwargs)
+    # base_dir was ours, so testing.postgresql will not remove it: we do, after stop().
+    server._photoshare_base_dir = base_dir
+    return server
+
+
+def stop_postgresql(server: testing.postgresql.Postgresql) -> None:
+    """Stop the server and remove its files."""
+    server.stop()
+    shutil.rmtree(server._photoshare_base_dir, ignore_errors=True)
