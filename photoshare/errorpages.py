@@ -46,6 +46,12 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         return render_error(400, "The form expired or was not sent from this site. Please try again.")
 
+    @app.errorhandler(psycopg.DataError)
+    def unstorable_value(exc):
+        # A value PostgreSQL refuses (a NUL byte, a number out of range) is bad input, not an outage.
+        app.logger.warning("value refused by the database: %s", exc)
+        return render_error(400, "The request contains a value that cannot be stored.")
+
     @app.errorhandler(psycopg.OperationalError)
     @app.errorhandler(PoolTimeout)
     def database_down(exc):

@@ -4,6 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
+def no_control_characters(form, field):
+    """Refuse NUL and other control characters: no account name contains one, and PostgreSQL text cannot hold NUL."""
+    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
+        raise ValidationError("Use only printable characters.")
+
+
 USERNAME_RULE = Regexp(r"^[A-Za-z0-9_.]{1,30}$",
                        message="Use 1 to 30 letters, digits, underscores or dots.")
 
@@ -26,7 +32,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or email", validators=[DataRequired(), Length(max=254)],
+    login = StringField("Username or email", validators=[DataRequired(), Length(max=254), no_control_characters],
                         render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})

@@ -1,4 +1,4 @@
-"""Guards that keep writes inside the caller's unit of work."""
+"""Guards that keep writes inside the caller's unit of work, and text PostgreSQL can hold."""
 
 from contextlib import contextmanager
 
@@ -18,3 +18,8 @@ def savepoint(conn: psycopg.Connection):
     require_unit_of_work(conn)
     with conn.transaction():
         yield
+
+
+def storable(text: str) -> bool:
+    """Whether PostgreSQL text can hold this string: a NUL cannot be stored, so it matches nothing."""
+    return "\x00" not in text

@@ -6,7 +6,7 @@ from psycopg import errors as pgerrors
 from ..errors import ProfileExists, UserNotFound
 from ..models import Profile, ProfilePage
 from ..queries import queries
-from ._unit import require_unit_of_work, savepoint
+from ._unit import require_unit_of_work, savepoint, storable
 
 
 class ProfileRepository:
@@ -33,6 +33,8 @@ class ProfileRepository:
 
     def page(self, username: str) -> ProfilePage | None:
         """The profile header (picture, counts, join date) by username in any case."""
+        if not storable(username):
+            return None
         row = queries.get_profile_page(self.conn, username=username)
         return ProfilePage(**row) if row else None
 

@@ -6,7 +6,7 @@ from psycopg import errors as pgerrors
 from ..errors import EmailTaken, InvalidUsername, UsernameTaken
 from ..models import User
 from ..queries import queries
-from ._unit import require_unit_of_work, savepoint
+from ._unit import require_unit_of_work, savepoint, storable
 
 
 class UserRepository:
@@ -37,11 +37,15 @@ class UserRepository:
 
     def get_by_username(self, username: str) -> User | None:
         """A user by username in any case, or None."""
+        if not storable(username):
+            return None
         row = queries.get_user_by_username(self.conn, username=username)
         return User(**row) if row else None
 
     def get_by_login(self, login: str) -> User | None:
         """A user by username or email in any case, or None."""
+        if not storable(login):
+            return None
         row = queries.get_user_by_login(self.conn, login=login)
         return User(**row) if row else None
 
