@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
+
 def no_control_characters(form, field):
     """Refuse NUL and other control characters: no account name contains one, and PostgreSQL text cannot hold NUL."""
     if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
