@@ -56,6 +56,9 @@ def _open(data: bytes) -> Image.Image:
             if isinstance(exc, (Image.DecompressionBombWarning, Image.DecompressionBombError)):
                 raise ImageTooLarge("The image has too many pixels.") from exc
             raise NotAnImage("The file is not a JPEG, PNG, GIF or WebP image.") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            # A header cut short or malformed fails while it is read, before any pixel.
+            raise NotAnImage("The image is damaged or truncated.") from exc
     width, height = img.size
     if width < 1 or height < 1:
         raise NotAnImage("The image has no pixels.")
