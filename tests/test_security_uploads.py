@@ -1,0 +1,129 @@
+"""Hostile uploads: refused with a message and nothing stored, or stored only as a clean re-encoded image."""
+
+import io
+import random
+
+import pytest
+from PIL import Image
+
+from photoshare import create_app
+from photoshare.errors import ImageTooLarge, NotAnImage
+from photoshare.media.images import process_image
+from tests.conftest import AuthActions
+from tests.security_support import image_bytes, png_with_header, snapshot, stored_files, upload
+
+JPEG = image_bytes("JPEG", (300, 200))
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+       b'<script>alert(document.cookie)</script></svg>')
+HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+# A real JPEG whose comment segment and trailer carry HTML: browsers that sniff would run it.
+POLYGLOT = (JPEG[:2] + b"\xff\xfe" + (len(HTML) + 2).to_bytes(2, "big") + HTML + JPEG[2:]
+            + b"<html><script>alert(2)</script></html>")
+
+REFUSED = {
+    "svg with script": (SVG, "cat.svg", "not a JPEG, PNG, GIF or WebP"),
+    "svg renamed .jpg": (SVG, "cat.jpg", "not a JPEG, PNG, GIF or WebP"),
+    "html renamed .jpg": (HTML, "page.jpg", "not a JPEG, PNG, GIF or WebP"),
+    "png bomb": (png_with_header(100_000, 100_000), "bomb.png", "too many pixels"),
+    "png over the pixel limit": (png_with_header(8000, 8000), "big.png", "too many pixels"),
+    "truncated jpeg": (JPEG[: len(JPEG) // 2], "half.jpg", "damaged or truncated"),
+    "truncated header": (JPEG[:40], "head.jpg", "damaged or truncated"),
+    "empty file": (b"", "empty.jpg", "empty"),
+    "0x0 png": (png_with_header(0, 0), "zero.png", "not a JPEG, PNG, GIF or WebP"),
+}
+
+UPLOAD_FORMS = {"post": ("/posts/new", {"caption": "hello"}), "profile": ("/settings/profile", {"upload": "Save"})}
+
+
+@pytest.mark.parametrize("kind", UPLOAD_FORMS)
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_uploads_store_nothing(logged_in, db, media_root, kind, case):
+    body, filename, message = REFUSED[case]
+    path, fields = UPLOAD_FORMS[kind]
+    before = snapshot(db, media_root)
+    response = upload(logged_in, path, fields, [("image", body, filename)])
+    assert response.status_code == 400, response.status_code
+    assert message in response.get_data(as_text=True)
+    assert snapshot(db, media_root) == before
+
+
+@pytest.mark.parametrize("kind", UPLOAD_FORMS)
+def test_missing_file_field_is_a_message(logged_in, db, media_root, kind):
+    path, fields = UPLOAD_FORMS[kind]
+    before = snapshot(db, media_root)
+    response = upload(logged_in, path, fields, [])
+    assert response.status_code == 400
+    assert "Choose an image to upload." in response.get_data(as_text=True)
+    assert snapshot(db, media_root) == before
+
+
+def test_polyglot_is_stored_only_as_a_clean_image(logged_in, db, media_root):
+    response = upload(logged_in, "/posts/new", {"caption": "poly"}, [("image", POLYGLOT, "poly.jpg")])
+    assert response.status_code == 302
+    key = db.execute("SELECT image FROM posts").fetchone()["image"]
+    assert key.endswith(".jpg")
+    for stored in stored_files(media_root):
+        data = (media_root / stored).read_bytes()
+        assert b"<script" not in data and b"<html" not in data
+        Image.open(io.BytesIO(data)).verify()
+    served = logged_in.get(f"/media/{key}")
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "image/jpeg"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert b"<script" not in served.get_data()
+
+
+def test_two_files_in_one_request_store_only_the_first(logged_in, db, media_root):
+    response = upload(logged_in, "/posts/new", {"caption": "two"},
+                      [("image", image_bytes("PNG"), "first.png"), ("image", image_bytes("JPEG"), "second.jpg")])
+    assert response.status_code == 302
+    keys = [r["image"] for r in db.execute("SELECT image FROM posts").fetchall()]
+    assert len(keys) == 1 and keys[0].endswith(".png")
+    stem = keys[0].rsplit(".", 1)[0]
+    assert stored_files(media_root) == {keys[0], f"{stem}-640.png"}
+
+
+def test_file_name_never_reaches_the_key(logged_in, db, media_root):
+    response = upload(logged_in, "/posts/new", {}, [("image", image_bytes("PNG"), "../../etc/passwd.php")])
+    assert response.status_code == 302
+    key = db.execute("SELECT image FROM posts").fetchone()["image"]
+    assert "passwd" not in key and ".." not in key and key.endswith(".png")
+    assert all(path.startswith("post/") for path in stored_files(media_root))
+
+
+@pytest.fixture
+def small_limit_app(app_config, db):
+    app = create_app({**app_config, "MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 1024 * 1024 + 64 * 1024})
+    yield app
+    app.extensions["db_pool"].close()
+
+
+@pytest.mark.parametrize("path", ["/posts/new", "/settings/profile"])
+def test_file_over_the_size_limit_is_413(small_limit_app, db, media_root, path):
+    client = small_limit_app.test_client()
+    AuthActions(client).register("alice")
+    before = snapshot(db, media_root)
+    big = image_bytes("PNG") + random.Random(7).randbytes(2 * 1024 * 1024)
+    response = upload(client, path, {"caption": "big"}, [("image", big, "big.png")])
+    assert response.status_code == 413
+    assert "The limit is 1 MB." in response.get_data(as_text=True)
+    assert snapshot(db, media_root) == before
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_pipeline_refuses_every_truncation_and_corruption_cleanly(fmt):
+    data = image_bytes(fmt, (120, 80), "blue")
+    rnd = random.Random(fmt)
+    samples = [data[:cut] for cut in range(0, len(data), max(1, len(data) // 150))]
+    for _ in range(150):
+        corrupt = bytearray(data)
+        for _ in range(rnd.randint(1, 8)):
+            corrupt[rnd.randrange(len(corrupt))] = rnd.randrange(256)
+        samples.append(bytes(corrupt))
+    for sample in samples:
+        try:
+            image = process_image(sample, "post")
+        except (NotAnImage, ImageTooLarge):
+            continue
+        # Whatever was accepted is a decodable image of the declared type.
+        Image.open(io.BytesIO(image.main.data)).verify()
