@@ -14,7 +14,8 @@ csrf = CSRFProtect()
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by `config` (tests)."""
-    app = Flask(__name__, instance_path=str(config_module.PROJECT_ROOT / "instance"))
+    instance_path = (config or {}).get("INSTANCE_PATH") or config_module.instance_path()
+    app = Flask(__name__, instance_path=str(instance_path))
     app.config.update(config_module.from_environment(Path(app.instance_path)))
     app.config.update(config or {})
 

@@ -7,6 +7,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def instance_path() -> Path:
+    """Where the embedded database and the generated secret key live."""
+    return Path(os.environ.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY, or a key generated once and kept in instance/ (mode 0600)."""
     if os.environ.get("SECRET_KEY"):

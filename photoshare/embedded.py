@@ -1,11 +1,15 @@
 """The embedded PostgreSQL (pgserver) used when DATABASE_URL is unset."""
 
+import warnings
 from pathlib import Path
 
 
 def embedded_database_url(instance_path: Path) -> str:
     """Start (or join) the PostgreSQL server kept in instance/pgdata and return its URL."""
-    import pgserver  # imported here: deployments with DATABASE_URL never need it
+    with warnings.catch_warnings():
+        # pgserver asks platformdirs for a runtime dir, which warns when XDG_RUNTIME_DIR is unset.
+        warnings.simplefilter("ignore")
+        import pgserver  # imported here: deployments with DATABASE_URL never need it
 
     pgdata = instance_path / "pgdata"
     pgdata.mkdir(parents=True, exist_ok=True)

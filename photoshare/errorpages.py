@@ -1,7 +1,7 @@
 """The app's own error pages: never a traceback."""
 
 import psycopg
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -56,6 +56,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def database_down(exc):
         app.logger.warning("database unavailable: %s", exc)
+        # The page must render without the database: don't load the user from it.
+        g._login_user = app.login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(StorageUnavailable)

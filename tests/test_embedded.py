@@ -1,0 +1,33 @@
+"""With no DATABASE_URL the app runs on an embedded PostgreSQL (pgserver) under instance/."""
+
+import json
+import os
+import subprocess
+import sys
+
+from photoshare.config import PROJECT_ROOT
+
+SCRIPT = """
+import json
+from photoshare import create_app
+app = create_app({"TESTING": True})
+client = app.test_client()
+health = client.get("/healthz")
+register = client.get("/auth/register")
+print(json.dumps({"health": health.get_json(), "register": register.status_code,
+                  "embedded": app.config["DATABASE_EMBEDDED"]}))
+"""
+
+
+def test_app_runs_on_the_embedded_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env.update(INSTANCE_PATH=str(tmp_path / "instance"), MEDIA_ROOT=str(tmp_path / "media"))
+    # A separate process: the embedded server stops when its last user exits.
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"health": {"database": "ok", "storage": "ok"}, "register": 200, "embedded": True}
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "instance" / "pgdata" / "PG_VERSION").exists()
