@@ -15,18 +15,34 @@ def _configure(conn: psycopg.Connection) -> None:
 
 def create_pool(conninfo: str, min_size: int = 1, max_size: int = 10, timeout: float = 5.0) -> ConnectionPool:
     """One pool per process. Autocommit: reads are single statements; writes use transaction()."""
-    return ConnectionPool(
+    pool: ConnectionPool
+
+    def check(conn: psycopg.Connection) -> None:
+        # Checked on checkout: connections broken by a PostgreSQL restart are replaced. One broken
+        # connection means the restart broke every idle one: sweep them all now, or the pool would
+        # hand them out one by one with a growing pause between, outlasting the request's timeout.
+        try:
+            ConnectionPool.check_connection(conn)
+        except psycopg.Error:
+            pool.check()
+            raise
+
+    pool = ConnectionPool(
         conninfo,
         min_size=min_size,
         max_size=max_size,
         timeout=timeout,
         kwargs={"autocommit": True},
         configure=_configure,
-        # Checked on checkout: connections broken by a PostgreSQL restart are replaced.
-        check=ConnectionPool.check_connection,
+        check=check,
+        # The pool retries a failed connect in the background with a doubling delay; left
+        # unbounded (5 min), the first requests after a database restart would wait out that
+        # delay. Giving up after `timeout` lets the next request start a fresh attempt at once.
+        reconnect_timeout=timeout,
         open=True,
         name="photoshare",
     )
+    return pool
 
 
 def get_conn() -> psycopg.Connection:
