@@ -47,9 +47,9 @@ def png_with_header(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
 
 
-def upload(client, path: str, fields: dict, files: list[tuple[str, bytes, str]]):
+def upload(client, path: str, fields: dict, files: list[tuple[str, bytes, str]], token: str | None = None):
     """POST a multipart form with the session's CSRF token; files are (field, bytes, filename)."""
-    data = {"csrf_token": csrf_token(client, path), **fields}
+    data = {"csrf_token": token or csrf_token(client, path), **fields}
     multi = [(name, (io.BytesIO(body), filename)) for name, body, filename in files]
     for name, value in multi:
         data.setdefault(name, [])
