@@ -10,7 +10,7 @@ from photoshare.media.images import process_image
 from photoshare.media.keys import new_post_key, new_profile_key
 from photoshare.media.storage import put_image
 from photoshare.media.store import get_store
-from photoshare.repositories import PostRepository, ProfileRepository, UserRepository
+from photoshare.repositories import LikeRepository, PostRepository, ProfileRepository, UserRepository
 from tests.conftest import PASSWORD
 
 # Pairs of sky and ground colours, so the screenshots look like a feed of different photos.
@@ -72,3 +72,27 @@ def add_posts(app, user_id: int, captions: list[str], per_transaction: int = 1,
                               image_width=image.main.width, image_height=image.main.height)
                     ids.append(post_id)
     return ids
+
+
+def add_likes(app, post_id: int, user_ids: list[int]) -> None:
+    """The given users like a post."""
+    with app.app_context(), transaction() as conn:
+        for user_id in user_ids:
+            LikeRepository(conn).like(user_id, post_id)
+
+
+def populate(app) -> dict:
+    """A small, varied community for screenshots: pictures, sizes, captions, alt text and likes."""
+    carol = add_user(app, "carol", with_picture=True)
+    bob = add_user(app, "bob")
+    alice = add_user(app, "alice", with_picture=True)
+    bob_posts = add_posts(app, bob, ["", "Film day at the harbour. Everything smelled of salt and diesel."],
+                          sizes=[(1080, 1080), (1200, 800)])
+    carol_posts = add_posts(app, carol, [
+        "Sunset at the lake", "Early train", "The hills behind the house after the rain",
+        "Dusk", "Long weekend \U0001f304",
+    ], alt_texts=["An orange sun setting behind a dark hill", "", "Green hills under a pale sky", "", ""],
+        sizes=[(1200, 900), (900, 1200), (1080, 1080), (1600, 900), (1080, 1350)])
+    add_likes(app, carol_posts[-1], [alice, bob])
+    add_likes(app, bob_posts[-1], [carol])
+    return {"users": {"alice": alice, "bob": bob, "carol": carol}, "posts": {"bob": bob_posts, "carol": carol_posts}}
