@@ -21,7 +21,7 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory) -> Browser:
+def browser() -> Browser:
     """One headless Chromium for the session; every test gets fresh contexts (cookies, storage)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -99,15 +99,15 @@ def page(new_page) -> Page:
     return new_page()
 
 
-def save_screenshots(page: Page, name: str) -> list[Path]:
-    """Full-page screenshots of the current page at phone and desktop widths (test artefacts)."""
+def save_screenshots(page: Page, name: str, full_page: bool = False) -> list[Path]:
+    """Screenshots of what a phone and a desktop screen show of the current page (test artefacts)."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     paths = []
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
         wait_for_images(page)
         path = SCREENSHOT_DIR / f"{name}-{label}-{viewport['width']}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         paths.append(path)
     return paths
 

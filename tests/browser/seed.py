@@ -90,7 +90,7 @@ def populate(app) -> dict:
                           sizes=[(1080, 1080), (1200, 800)])
     carol_posts = add_posts(app, carol, [
         "Sunset at the lake", "Early train", "The hills behind the house after the rain",
-        "Dusk", "Long weekend \U0001f304",
+        "Dusk", "Long weekend on the Côte d'Azur",
     ], alt_texts=["An orange sun setting behind a dark hill", "", "Green hills under a pale sky", "", ""],
         sizes=[(1200, 900), (900, 1200), (1080, 1080), (1600, 900), (1080, 1350)])
     add_likes(app, carol_posts[-1], [alice, bob])

@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import save_screenshots
 from tests.browser.helpers import broken_images, log_in, register
 from tests.browser.seed import add_posts, add_user, photo
 
@@ -37,6 +38,7 @@ def test_sign_up_post_like_edit_delete(new_page, db, media_root):
     post = db.execute("SELECT id, caption, image FROM posts").fetchone()
     assert post["caption"] == "Sunset at the lake"
     assert alice.url.endswith(f"/posts/{post['id']}")
+    save_screenshots(alice, "post-own")
 
     alice.get_by_role("link", name="Feed").click()
     first = alice.locator("article.post").first
@@ -97,6 +99,7 @@ def test_wrong_password_shows_the_message(app, page):
     expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
     assert "/auth/login" in page.url
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    save_screenshots(page, "login-error")
 
 
 def test_text_file_upload_shows_the_error_next_to_the_field(app, page, db):
@@ -116,6 +119,7 @@ def test_text_file_upload_shows_the_error_next_to_the_field(app, page, db):
     group = page.locator(".field", has=field)
     expect(group.locator(".field-error")).to_have_text("The file is not a JPEG, PNG, GIF or WebP image.")
     expect(page.get_by_label("Caption")).to_have_value("Not a photo")
+    save_screenshots(page, "upload-error")
     assert db.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 0
 
 
@@ -164,6 +168,7 @@ def test_keyboard_alone_reaches_and_presses_the_like_button(app, page, db):
     expect(button).to_be_focused()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused like button shows no focus ring"
+    save_screenshots(page, "feed-keyboard-focus")
 
     page.keyboard.press("Enter")
     expect(button).to_have_attribute("aria-pressed", "true")

@@ -101,3 +101,46 @@ def test_every_form_field_has_a_label(app, new_page):
     for path in ("/posts/new", f"/posts/{post_id}/edit", "/settings/profile", "/settings/password", "/"):
         member.goto(path)
         assert member.evaluate(UNLABELLED_FIELDS_JS) == [], path
+
+
+# WCAG 2 contrast of every visible piece of text against the first opaque background behind it.
+LOW_CONTRAST_JS = """() => {
+    const rgba = s => (s.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const background = el => {
+        for (; el; el = el.parentElement) {
+            const c = rgba(getComputedStyle(el).backgroundColor);
+            if (c.length === 3 || c[3] === 1) return c;
+        }
+        return [255, 255, 255];
+    };
+    const problems = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!node.textContent.trim() || !el.checkVisibility() || el.closest(".visually-hidden, .skip-link")) continue;
+        const style = getComputedStyle(el);
+        const [l1, l2] = [lum(rgba(style.color)), lum(background(el))].sort((a, b) => b - a);
+        const ratio = (l1 + 0.05) / (l2 + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && style.fontWeight >= 700);
+        if (ratio < (large ? 3 : 4.5)) problems.push(`${node.textContent.trim().slice(0, 40)}: ${ratio.toFixed(2)}`);
+    }
+    return problems;
+}"""
+
+
+def test_text_has_enough_contrast(app, new_page):
+    populate(app)
+    visitor = new_page()
+    log_in(visitor, "alice", "wrong password")
+    assert visitor.evaluate(LOW_CONTRAST_JS) == [], "login page"
+    for viewport in (PHONE, DESKTOP):
+        member = new_page(viewport)
+        log_in(member, "alice")
+        for path in ("/", "/u/carol", "/u/alice", "/posts/new", "/settings/profile"):
+            member.goto(path)
+            assert member.evaluate(LOW_CONTRAST_JS) == [], path
