@@ -77,7 +77,7 @@ def _refuse_markup(data: bytes) -> None:
     # A file that is also an HTML page (a polyglot) is refused outright, even though
     # re-encoding would drop the markup: nothing the uploader wrote survives either way.
     if _contains_markup(data.lower()):
-        raise NotAnImage("The file contains HTML or script as well as an image. Upload a plain photo.")
+        raise NotAnImage("The file contains HTML, SVG or script. Upload a plain JPEG, PNG, GIF or WebP photo.")
 
 
 def _open(data: bytes) -> Image.Image:
