@@ -4,6 +4,7 @@ import os
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .errors import MigrationChanged
 from .migrate import status, upgrade
@@ -49,7 +50,7 @@ def dbshell():
     os.execvp(exe, [exe, current_app.config["DATABASE_URL"]])  # noqa: S606 - no shell, fixed argv
 
 
-@click.group("media")
+@click.group("media", cls=AppGroup)
 def media_group():
     """Stored images."""
 
