@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from photoshare.errors import ImageTooLarge, NotAnImage
 from photoshare.media.images import MAX_PIXELS, SPECS, process_image
@@ -131,3 +131,19 @@ def test_camera_sized_jpeg_is_decoded_at_reduced_scale():
     # JPEG draft mode halves the 4032 px photo while decoding; it stays within the 2048 px bound.
     assert 1946 <= result.main.width <= 2048
     assert reopen(result.main.data).size == (result.main.width, result.main.height)
+
+
+def test_colour_profile_is_applied_then_dropped():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = f.encode(Image.new("RGB", (50, 50), (200, 40, 40)), "PNG", icc_profile=srgb)
+    img = reopen(process_image(data, "post").main.data)
+    assert "icc_profile" not in img.info
+    r, g, b = img.convert("RGB").getpixel((25, 25))
+    assert abs(r - 200) <= 2 and abs(g - 40) <= 2 and abs(b - 40) <= 2
+
+
+def test_unreadable_colour_profile_is_dropped_without_failing():
+    data = f.encode(Image.new("RGB", (50, 50), (10, 20, 30)), "PNG", icc_profile=b"not a profile at all")
+    img = reopen(process_image(data, "post").main.data)
+    assert "icc_profile" not in img.info
+    assert img.convert("RGB").getpixel((25, 25)) == (10, 20, 30)

@@ -6,7 +6,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..errors import ImageTooLarge, NotAnImage
 
@@ -31,6 +31,7 @@ _MARKUP = (
     (b"<html", b" \t\r\n\f>/"), (b"<body", b" \t\r\n\f>/"),
 )
 _OPEN_LOCK = threading.Lock()
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,19 @@ def _draft_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
     return max(1, math.ceil(width / scale)), max(1, math.ceil(height / scale))
 
 
+def _to_srgb(img: Image.Image) -> Image.Image:
+    """Convert pixels from their embedded colour profile to sRGB, since the profile is dropped."""
+    icc = img.info.get("icc_profile")
+    if not icc or img.mode not in ("RGB", "RGBA", "CMYK"):
+        return img
+    try:
+        # Without this, a Display P3 phone photo would look washed out once its profile is gone.
+        return ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB,
+                                         outputMode="RGBA" if img.mode == "RGBA" else "RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return img  # an unreadable profile: keep the pixels as they are
+
+
 def _pixels_only(img: Image.Image, fmt: str) -> Image.Image:
     """A fresh image with the pixels and nothing else: EXIF (GPS included), XMP, ICC, comments go."""
     if fmt == "JPEG":
@@ -157,7 +171,7 @@ def process_image(data: bytes, kind: str) -> ProcessedImage:
             img, fmt = img.convert("RGBA"), "PNG"
         # Resample before copying: everything after this works on the bounded size.
         img.thumbnail((spec.max_side, spec.max_side), Image.Resampling.LANCZOS)
-        clean = _pixels_only(img, fmt)
+        clean = _pixels_only(_to_srgb(img), fmt)
     except MemoryError:
         raise
     except Image.DecompressionBombError as exc:
