@@ -46,6 +46,10 @@ def from_environment(instance_path: Path) -> dict:
         "S3_POST_BUCKET": env("S3_POST_BUCKET", "photoshare-post"),
         "S3_PROFILE_BUCKET": env("S3_PROFILE_BUCKET", "photoshare-profile"),
         "S3_PRESIGNED_REDIRECT": env("S3_PRESIGNED_REDIRECT", "0") == "1",
+        "S3_PRESIGNED_EXPIRES": int(env("S3_PRESIGNED_EXPIRES", "300")),
+        "S3_CONNECT_TIMEOUT": float(env("S3_CONNECT_TIMEOUT", "3")),
+        "S3_READ_TIMEOUT": float(env("S3_READ_TIMEOUT", "10")),
+        "S3_MAX_ATTEMPTS": int(env("S3_MAX_ATTEMPTS", "3")),
         "MAX_UPLOAD_MB": max_upload_mb,
         # A little over the file limit: the multipart envelope and form fields.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from ..db import get_conn, transaction
-from ..errors import ImageTooLarge, NotAnImage, PostNotFound
+from ..errors import ImageTooLarge, NotAnImage, PostNotFound, StorageUnavailable
 from ..media.keys import new_post_key
-from ..media.storage import delete_image, put_image
+from ..media.storage import delete_images_quietly
 from ..media.store import get_store
 from ..pagination import BadCursor, Cursor
 from ..repositories import LikeRepository, PostRepository
 from ..security import is_local_path
-from ..uploads import read_upload
+from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
 from .forms import ButtonForm, EditPostForm, PostForm
 
 bp = Blueprint("posts", __name__)
@@ -59,18 +59,15 @@ def create():
     posts = PostRepository(get_conn())
     post_id = posts.reserve_id()
     key = new_post_key(post_id, image.ext)
-    store = get_store()
-    # Object first, then the row: a failed upload leaves no row; a failed commit
-    # deletes the object, so the two exist together or not at all.
-    put_image(store, key, image)
     try:
-        with transaction():
+        with stored_image(get_store(), key, image), transaction():
             posts.add(post_id, current_user.id, key, caption=_clean_text(form.caption.data),
                       alt_text=_clean_text(form.alt_text.data),
                       image_width=image.main.width, image_height=image.main.height)
-    except BaseException:
-        delete_image(store, key)
-        raise
+    except StorageUnavailable as exc:
+        current_app.logger.warning("upload of %s failed: %s", key, exc)
+        form.image.errors.append(STORAGE_DOWN_MESSAGE)
+        return render_template("posts/create.html", form=form), 503
     flash("Your photo is posted.", "success")
     return redirect(url_for("posts.show", post_id=post_id))
 
@@ -120,10 +117,7 @@ def delete(post_id: int):
     if key is None:
         abort(404)
     # After the commit: if this fails, the object is an orphan that media gc removes.
-    try:
-        delete_image(get_store(), key)
-    except Exception:  # noqa: BLE001 - the post is gone either way
-        current_app.logger.exception("could not delete media %s", key)
+    delete_images_quietly(get_store(), [key])
     flash("Your post is deleted.", "success")
     return redirect(url_for("profiles.show", username=current_user.username))
 

@@ -5,13 +5,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..auth.session import SessionUser, hash_password, verify_password
 from ..db import get_conn, transaction
-from ..errors import ImageTooLarge, NotAnImage
+from ..errors import ImageTooLarge, NotAnImage, StorageUnavailable
 from ..media.keys import new_profile_key
-from ..media.storage import delete_image, put_image
+from ..media.storage import delete_images_quietly
 from ..media.store import get_store
 from ..pagination import BadCursor, Cursor
 from ..repositories import PostRepository, ProfileRepository, UserRepository
-from ..uploads import read_upload
+from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
 from .forms import DeleteAccountForm, PasswordForm, ProfileImageForm
 
 bp = Blueprint("profiles", __name__)
@@ -21,12 +21,7 @@ GRID_PAGE_SIZE = 24
 
 def _delete_media_quietly(keys) -> None:
     # Called after the commit: a failure leaves an orphan for media gc, never a broken row.
-    store = get_store()
-    for key in keys:
-        try:
-            delete_image(store, key)
-        except Exception:  # noqa: BLE001 - logged; media gc removes the leftover
-            current_app.logger.exception("could not delete media %s", key)
+    delete_images_quietly(get_store(), keys)
 
 
 @bp.get("/u/<username>")
@@ -67,16 +62,16 @@ def settings():
             form.image.errors.append(str(exc))
         else:
             key = new_profile_key(current_user.username, image.ext)
-            store = get_store()
             # New object first, row second, old object last: at every step the row
             # points to an object that exists.
-            put_image(store, key, image)
             try:
-                with transaction():
+                with stored_image(get_store(), key, image), transaction():
                     old = profiles.set_image(current_user.id, key)
-            except BaseException:
-                delete_image(store, key)
-                raise
+            except StorageUnavailable as exc:
+                current_app.logger.warning("upload of %s failed: %s", key, exc)
+                form.image.errors.append(STORAGE_DOWN_MESSAGE)
+                profile = profiles.get(current_user.id)
+                return render_template("profiles/settings.html", form=form, profile=profile), 503
             if old:
                 _delete_media_quietly([old])
             flash("Your profile picture is updated.", "success")
