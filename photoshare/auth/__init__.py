@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_login import LoginManager
 
+from . import cookies
 from .routes import bp
 from .session import load_user
 
@@ -17,8 +18,9 @@ login_manager.user_loader(load_user)
 
 
 def init_app(app: Flask) -> None:
-    """Install Flask-Login."""
+    """Install Flask-Login and the Secure-over-HTTPS cookie rule."""
     login_manager.init_app(app)
+    cookies.init_app(app)
 
 
 __all__ = ["bp", "init_app", "login_manager"]
