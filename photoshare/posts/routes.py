@@ -27,11 +27,6 @@ def _cursor_arg() -> Cursor | None:
         abort(400)
 
 
-def _clean_text(text: str | None) -> str:
-    # NUL cannot be stored in PostgreSQL text; Windows line ends become \n.
-    return (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
-
-
 @bp.get("/")
 @login_required
 def feed():
@@ -65,8 +60,8 @@ def create():
     put_image(store, key, image)
     try:
         with transaction():
-            posts.add(post_id, current_user.id, key, caption=_clean_text(form.caption.data),
-                      alt_text=_clean_text(form.alt_text.data),
+            posts.add(post_id, current_user.id, key, caption=form.caption.data,
+                      alt_text=form.alt_text.data,
                       image_width=image.main.width, image_height=image.main.height)
     except BaseException:
         delete_image(store, key)
@@ -100,7 +95,7 @@ def edit(post_id: int):
     if form.validate_on_submit():
         with transaction():
             changed = PostRepository(get_conn()).update_text(
-                post_id, current_user.id, _clean_text(form.caption.data), _clean_text(form.alt_text.data))
+                post_id, current_user.id, form.caption.data, form.alt_text.data)
         if not changed:
             abort(404)
         flash("Your post is updated.", "success")
