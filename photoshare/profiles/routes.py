@@ -101,9 +101,11 @@ def password():
         else:
             with transaction():
                 users.set_password(user.id, hash_password(form.password.data))
-            # This session gets the new fingerprint; the others no longer match.
+            # This session gets the new fingerprint; the others no longer match. A remember
+            # cookie here is issued again, or it would stop working when the session ends.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             session.clear()
-            login_user(SessionUser(users.get(user.id)))
+            login_user(SessionUser(users.get(user.id)), remember=remembered)
             flash("Your password is changed. Other sessions are logged out.", "success")
             return redirect(url_for("profiles.settings"))
     status = 400 if form.is_submitted() else 200
@@ -121,8 +123,9 @@ def delete_account():
             keys = users.media_keys(current_user.id)
             users.delete(current_user.id)
         _delete_media_quietly(keys)
-        logout_user()
+        # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
         session.clear()
+        logout_user()
         flash("Your account and everything in it is deleted.", "info")
         return redirect(url_for("auth.register"))
     if form.is_submitted() and not form.password.errors:
