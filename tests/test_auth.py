@@ -44,6 +44,13 @@ def test_register_creates_user_and_profile_and_logs_in(auth, db):
     assert "Welcome to photoshare, alice!" in page.get_data(as_text=True)
 
 
+def test_blanks_around_names_are_dropped(auth, db):
+    assert auth.register(" alice ", email=" alice@example.com\t").status_code == 302
+    assert [(row["username"], row["email"]) for row in users(db)] == [("alice", "alice@example.com")]
+    auth.logout()
+    assert auth.login("  Alice ").status_code == 302
+
+
 def test_two_accounts_get_different_salts(app, db):
     AuthActions(app.test_client()).register("alice")
     AuthActions(app.test_client()).register("bob")

@@ -75,6 +75,15 @@ def test_like_answers_json_when_asked(logged_in, another_client, post_id):
     assert html.status_code == 302
 
 
+def test_anonymous_json_like_is_401(client, db):
+    author = seed_user(db, "author")
+    [post] = seed_posts(db, author, 1)
+    response = client.post(f"/posts/{post}/like", data={"csrf_token": csrf_token(client)}, headers=JSON)
+    assert response.status_code == 401
+    assert response.get_json() == {"error": "Please log in."}
+    assert like_count(db, post) == 0
+
+
 def test_like_needs_csrf(another_client, post_id, db):
     assert another_client.post(f"/posts/{post_id}/like").status_code == 400
     assert another_client.post(f"/posts/{post_id}/like", headers=JSON).status_code == 400

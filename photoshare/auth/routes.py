@@ -28,7 +28,7 @@ def register():
     if form.validate_on_submit():
         try:
             with transaction() as conn:
-                user = UserRepository(conn).add(form.username.data, form.email.data.strip(),
+                user = UserRepository(conn).add(form.username.data, form.email.data,
                                                 hash_password(form.password.data))
                 ProfileRepository(conn).add(user.id)
         except UsernameTaken:
@@ -58,7 +58,7 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        login_name = form.login.data.strip()
+        login_name = form.login.data
         conn = get_conn()
         user = UserRepository(conn).get_by_login(login_name)
         # Failures count against the account, whichever of its names (or cases) was typed.
