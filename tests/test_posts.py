@@ -126,6 +126,24 @@ def test_storage_failure_leaves_no_row(app_config, db, tmp_path):
         app.extensions["db_pool"].close()
 
 
+def test_upload_over_the_limit_is_413_and_leaves_nothing(app_config, db, media_root):
+    import os
+
+    from photoshare import create_app
+    from tests.conftest import AuthActions
+
+    app = create_app({**app_config, "MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 1024 * 1024 + 64 * 1024})
+    try:
+        client = app.test_client()
+        assert AuthActions(client).register("alice").status_code == 302
+        response = post_form(client, os.urandom(2 * 1024 * 1024), filename="huge.png")
+        assert response.status_code == 413
+        assert "The limit is 1 MB." in response.get_data(as_text=True)
+        assert posts(db) == [] and stored_keys(media_root) == set()
+    finally:
+        app.extensions["db_pool"].close()
+
+
 @pytest.fixture
 def failing_post_insert(db):
     """A trigger that makes every INSERT INTO posts fail, as a broken commit would."""
