@@ -8,8 +8,7 @@ from .media.images import ProcessedImage, process_image
 
 def read_upload(file: FileStorage | None, kind: str) -> ProcessedImage:
     """Decode and clean an upload; raises NotAnImage or ImageTooLarge with a user-facing message."""
-    # A plain text field named like the file field arrives as a str, not a FileStorage.
-    if not isinstance(file, FileStorage) or not file.filename:
+    if file is None or not file.filename:
         raise NotAnImage("Choose an image to upload.")
     return process_image(file.read(), kind)
 
