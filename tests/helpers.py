@@ -1,6 +1,9 @@
 """Shared test actions: posting through the real form, seeding rows with plain SQL."""
 
+from contextlib import contextmanager
 from datetime import datetime
+
+import psycopg
 
 from photoshare.auth.session import hash_password, password_fingerprint
 from tests.conftest import PASSWORD, csrf_token
@@ -54,3 +57,18 @@ def log_in_as(client, db, username: str) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = f"{row['id']}:{password_fingerprint(row['password'])}"
         session["_fresh"] = True
+
+
+@contextmanager
+def counting_statements(monkeypatch):
+    """Record every statement a psycopg cursor sends (they still run for real)."""
+    seen: list[str] = []
+    real_execute = psycopg.Cursor.execute
+
+    def execute(self, query, params=None, **kwargs):
+        seen.append(query if isinstance(query, str) else repr(query))
+        return real_execute(self, query, params, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(psycopg.Cursor, "execute", execute)
+        yield seen

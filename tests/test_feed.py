@@ -2,16 +2,14 @@
 
 import base64
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-import psycopg
 import pytest
 
 from photoshare import create_app
 from photoshare.templating import exact_time, relative_time
 from tests.conftest import csrf_token
-from tests.helpers import create_post, log_in_as, seed_posts, seed_user
+from tests.helpers import counting_statements, create_post, log_in_as, seed_posts, seed_user
 from tests.images import png_bytes
 
 ARTICLE_RE = re.compile(r'<article class="post" data-post-id="(\d+)" data-author="([^"]+)"\s+'
@@ -117,21 +115,6 @@ def test_a_cursor_from_a_page_link_round_trips(logged_in, db):
 
 
 # --- statement count --------------------------------------------------------------------------
-
-@contextmanager
-def counting_statements(monkeypatch):
-    """Record every statement a psycopg cursor sends (they still run for real)."""
-    seen: list[str] = []
-    real_execute = psycopg.Cursor.execute
-
-    def execute(self, query, params=None, **kwargs):
-        seen.append(query if isinstance(query, str) else repr(query))
-        return real_execute(self, query, params, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(psycopg.Cursor, "execute", execute)
-        yield seen
-
 
 def feed_statements(app, db, monkeypatch, url="/") -> list[str]:
     client = app.test_client()

@@ -208,6 +208,19 @@ def test_missing_post_is_404(logged_in):
     assert logged_in.post("/posts/999/delete", data={"csrf_token": csrf_token(logged_in, "/")}).status_code == 404
 
 
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/posts/9223372036854775808"),
+    ("GET", "/posts/99999999999999999999/likes"),
+    ("GET", "/posts/99999999999999999999/edit"),
+    ("POST", "/posts/99999999999999999999/like"),
+    ("POST", "/posts/99999999999999999999/unlike"),
+    ("POST", "/posts/99999999999999999999/delete"),
+])
+def test_ids_beyond_bigint_are_404(logged_in, method, path):
+    data = {"csrf_token": csrf_token(logged_in, "/")} if method == "POST" else None
+    assert logged_in.open(path, method=method, data=data).status_code == 404
+
+
 def test_only_the_author_sees_edit_and_delete(logged_in, another_client):
     post_id = create_post(logged_in, png_bytes())
     own = logged_in.get(f"/posts/{post_id}").get_data(as_text=True)

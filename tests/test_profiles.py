@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.helpers import create_post, seed_posts, user_id
+from tests.helpers import counting_statements, create_post, log_in_as, seed_posts, seed_user, user_id
 from tests.images import expected_keys, jpeg_bytes, png_bytes, stored_keys, upload
 
 PROFILE_KEY_RE = re.compile(r"^profile/alice-\d{8}T\d{12}Z\.(png|jpg)$")
@@ -78,6 +78,21 @@ def test_profile_grid_pages_with_keyset(logged_in, db):
     assert first + second == sorted(ids, reverse=True)
     assert 'rel="next"' not in second_html
     assert logged_in.get("/u/alice?before=nonsense").status_code == 400
+
+
+def test_profile_statement_count_does_not_grow_with_posts(app, db, monkeypatch):
+    alice = seed_user(db, "alice")
+    seed_user(db, "viewer")
+    client = app.test_client()
+    log_in_as(client, db, "viewer")
+    counted = []
+    for extra in (2, 40):
+        seed_posts(db, alice, extra)
+        with counting_statements(monkeypatch) as seen:
+            assert client.get("/u/alice").status_code == 200
+        counted.append(len(seen))
+    # The pool's liveness check, the session's user, the header, the grid.
+    assert counted[0] == counted[1] <= 4
 
 
 # --- the profile picture ------------------------------------------------------------------------
