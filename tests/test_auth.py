@@ -84,6 +84,8 @@ def test_duplicate_username_or_email_in_another_case(app, db, first, second, fie
     ("", "alice@example.com", PASSWORD, PASSWORD, "This field is required."),
     ("alice", "not-an-email", PASSWORD, PASSWORD, "Enter a valid email address."),
     ("alice", "alice@", PASSWORD, PASSWORD, "Enter a valid email address."),
+    ("alice", "ali\x00ce@example.com", PASSWORD, PASSWORD, "Enter a valid email address."),
+    ("alice\nbob", "alice@example.com", PASSWORD, PASSWORD, "Use 1 to 30 letters, digits, underscores or dots."),
 ])
 def test_register_rejects_bad_input(auth, db, username, email, password, confirm, message):
     response = auth.register(username, email=email, password=password, confirm=confirm)
@@ -165,6 +167,13 @@ def test_wrong_credentials_give_one_generic_message(alice, login, password):
     html = response.get_data(as_text=True)
     assert "Wrong username, email or password." in html
     assert "not found" not in html.lower()
+    assert not is_logged_in(alice.client)
+
+
+def test_login_with_nul_is_a_form_error(alice, db):
+    response = alice.login("ali\x00ce")
+    assert response.status_code == 400
+    assert "Enter your username or email." in response.get_data(as_text=True)
     assert not is_logged_in(alice.client)
 
 

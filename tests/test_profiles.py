@@ -63,7 +63,8 @@ def test_profile_counts_singular_and_empty(logged_in, another_client):
 def test_unknown_user_is_404(logged_in):
     response = logged_in.get("/u/nobody")
     assert response.status_code == 404
-    assert logged_in.get("/u/not%20valid").status_code == 404
+    for name in ("not%20valid", "a%00b", "x" * 31, "%C3%A9"):
+        assert logged_in.get(f"/u/{name}").status_code == 404
 
 
 def test_profile_grid_pages_with_keyset(logged_in, db):

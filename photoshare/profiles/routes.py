@@ -1,8 +1,11 @@
 """/u/<username>, /settings/profile, /settings/password, /settings/delete-account."""
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..auth.forms import USERNAME_PATTERN
 from ..auth.session import SessionUser, hash_password, verify_password
 from ..db import get_conn, transaction
 from ..errors import ImageTooLarge, NotAnImage
@@ -33,6 +36,9 @@ def _delete_media_quietly(keys) -> None:
 @login_required
 def show(username: str):
     """A user's picture, counts and grid of posts."""
+    # No account can have another name; this also keeps NUL and the like away from SQL.
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        abort(404)
     conn = get_conn()
     profile = ProfileRepository(conn).page(username)
     if profile is None:
