@@ -16,6 +16,9 @@ from .forms import ButtonForm, EditPostForm, PostForm
 
 bp = Blueprint("posts", __name__)
 
+# Ids are bigint: a larger number in the URL is a 404, not an out-of-range error in SQL.
+POST_ID = "<int(max=9223372036854775807):post_id>"
+
 
 def _cursor_arg() -> Cursor | None:
     raw = request.args.get("before")
@@ -25,11 +28,6 @@ def _cursor_arg() -> Cursor | None:
         return Cursor.decode(raw)
     except BadCursor:
         abort(400)
-
-
-def _clean_text(text: str | None) -> str:
-    # NUL cannot be stored in PostgreSQL text; Windows line ends become \n.
-    return (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
 
 
 @bp.get("/")
@@ -61,8 +59,8 @@ def create():
     key = new_post_key(post_id, image.ext)
     try:
         with stored_image(get_store(), key, image), transaction():
-            posts.add(post_id, current_user.id, key, caption=_clean_text(form.caption.data),
-                      alt_text=_clean_text(form.alt_text.data),
+            posts.add(post_id, current_user.id, key, caption=form.caption.data,
+                      alt_text=form.alt_text.data,
                       image_width=image.main.width, image_height=image.main.height)
     except StorageUnavailable as exc:
         current_app.logger.warning("upload of %s failed: %s", key, exc)
@@ -79,14 +77,14 @@ def _post_or_404(post_id: int):
     return post
 
 
-@bp.get("/posts/<int:post_id>")
+@bp.get(f"/posts/{POST_ID}")
 @login_required
 def show(post_id: int):
     """One post."""
     return render_template("posts/show.html", post=_post_or_404(post_id), button=ButtonForm())
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/posts/{POST_ID}/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):
     """Edit caption and alt text (author only)."""
@@ -97,7 +95,7 @@ def edit(post_id: int):
     if form.validate_on_submit():
         with transaction():
             changed = PostRepository(get_conn()).update_text(
-                post_id, current_user.id, _clean_text(form.caption.data), _clean_text(form.alt_text.data))
+                post_id, current_user.id, form.caption.data, form.alt_text.data)
         if not changed:
             abort(404)
         flash("Your post is updated.", "success")
@@ -105,7 +103,7 @@ def edit(post_id: int):
     return render_template("posts/edit.html", form=form, post=post), 400 if form.is_submitted() else 200
 
 
-@bp.post("/posts/<int:post_id>/delete")
+@bp.post(f"/posts/{POST_ID}/delete")
 @login_required
 def delete(post_id: int):
     """Delete a post, its likes and its stored image (author only)."""
@@ -137,7 +135,7 @@ def _like_response(post_id: int):
     return redirect(next_url if is_local_path(next_url) else url_for("posts.show", post_id=post_id))
 
 
-@bp.post("/posts/<int:post_id>/like")
+@bp.post(f"/posts/{POST_ID}/like")
 @login_required
 def like(post_id: int):
     """Like a post (idempotent)."""
@@ -149,7 +147,7 @@ def like(post_id: int):
     return _like_response(post_id)
 
 
-@bp.post("/posts/<int:post_id>/unlike")
+@bp.post(f"/posts/{POST_ID}/unlike")
 @login_required
 def unlike(post_id: int):
     """Remove a like (idempotent)."""
@@ -158,7 +156,7 @@ def unlike(post_id: int):
     return _like_response(post_id)
 
 
-@bp.get("/posts/<int:post_id>/likes")
+@bp.get(f"/posts/{POST_ID}/likes")
 @login_required
 def likes(post_id: int):
     """Who liked a post, most recent first."""

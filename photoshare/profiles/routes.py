@@ -1,8 +1,11 @@
 """/u/<username>, /settings/profile, /settings/password, /settings/delete-account."""
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..auth.forms import USERNAME_PATTERN
 from ..auth.session import SessionUser, hash_password, verify_password
 from ..db import get_conn, transaction
 from ..errors import ImageTooLarge, NotAnImage, StorageUnavailable
@@ -28,6 +31,9 @@ def _delete_media_quietly(keys) -> None:
 @login_required
 def show(username: str):
     """A user's picture, counts and grid of posts."""
+    # No account can have another name; this also keeps NUL and the like away from SQL.
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        abort(404)
     conn = get_conn()
     profile = ProfileRepository(conn).page(username)
     if profile is None:
@@ -96,9 +102,11 @@ def password():
         else:
             with transaction():
                 users.set_password(user.id, hash_password(form.password.data))
-            # This session gets the new fingerprint; the others no longer match.
+            # This session gets the new fingerprint; the others no longer match. A remember
+            # cookie here is issued again, or it would stop working when the session ends.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             session.clear()
-            login_user(SessionUser(users.get(user.id)))
+            login_user(SessionUser(users.get(user.id)), remember=remembered)
             flash("Your password is changed. Other sessions are logged out.", "success")
             return redirect(url_for("profiles.settings"))
     status = 400 if form.is_submitted() else 200
@@ -116,8 +124,9 @@ def delete_account():
             keys = users.media_keys(current_user.id)
             users.delete(current_user.id)
         _delete_media_quietly(keys)
-        logout_user()
+        # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
         session.clear()
+        logout_user()
         flash("Your account and everything in it is deleted.", "info")
         return redirect(url_for("auth.register"))
     if form.is_submitted() and not form.password.errors:
