@@ -120,7 +120,7 @@ def test_storage_failure_leaves_no_row(app_config, db, tmp_path):
         assert AuthActions(client).register("alice").status_code == 302
         response = post_form(client, png_bytes(), caption="lost?")
         assert response.status_code == 503
-        assert "Nothing was saved" in response.get_data(as_text=True)
+        assert "nothing was saved" in response.get_data(as_text=True).lower()
         assert posts(db) == []
     finally:
         app.extensions["db_pool"].close()
