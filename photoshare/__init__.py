@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from . import db
@@ -50,4 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(posts.bp)
     app.register_blueprint(profiles.bp)
     register_cli(app)
+    if app.config["TRUST_PROXY_HEADERS"]:
+        # One proxy hop: the client address and scheme it saw, for the throttle and Secure cookies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     return app

@@ -1,9 +1,10 @@
-"""Flask CLI: db upgrade/status, dbshell."""
+"""Flask CLI: db upgrade/status, dbshell, media gc."""
 
 import os
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .errors import MigrationChanged
 from .migrate import status, upgrade
@@ -49,7 +50,36 @@ def dbshell():
     os.execvp(exe, [exe, current_app.config["DATABASE_URL"]])  # noqa: S606 - no shell, fixed argv
 
 
+@click.group("media", cls=AppGroup)
+def media_group():
+    """Stored images."""
+
+
+@media_group.command("gc")
+@click.option("--apply", is_flag=True, help="Delete the objects (default: only list them).")
+@click.option("--grace-seconds", type=click.IntRange(min=0), default=None,
+              help="Leave objects younger than this alone (default: MEDIA_GC_GRACE_SECONDS).")
+def media_gc(apply: bool, grace_seconds: int | None):
+    """Delete stored objects that no post or profile refers to (dry run unless --apply)."""
+    from .errors import StorageUnavailable
+    from .media.gc import collect_garbage
+    from .media.store import get_store
+
+    if grace_seconds is None:
+        grace_seconds = current_app.config["MEDIA_GC_GRACE_SECONDS"]
+    try:
+        with current_app.extensions["db_pool"].connection() as conn:
+            count = collect_garbage(get_store(), conn, grace_seconds, apply, echo=click.echo)
+    except StorageUnavailable as exc:
+        raise click.ClickException(f"the media store is unavailable: {exc}") from exc
+    if apply:
+        click.echo(f"{count} unreferenced object(s) older than {grace_seconds} s deleted.")
+    else:
+        click.echo(f"{count} unreferenced object(s) older than {grace_seconds} s; run with --apply to delete them.")
+
+
 def register_cli(app: Flask) -> None:
     """Add the commands to `flask --app wsgi`."""
     app.cli.add_command(db_group)
     app.cli.add_command(dbshell)
+    app.cli.add_command(media_group)

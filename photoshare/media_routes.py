@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, current_app, redirect, request
 
 from .errors import MediaNotFound
+from .media.images import CONTENT_TYPES
 from .media.keys import is_valid_key
 from .media.store import get_store
 
@@ -12,6 +13,16 @@ bp = Blueprint("media", __name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def _presigned_redirect(store, key: str):
+    if not store.exists(key):
+        abort(404)
+    expires = current_app.config.get("S3_PRESIGNED_EXPIRES", 300)
+    response = redirect(store.presigned_url(key, expires=expires), code=302)
+    # The redirect may be reused only while the URL it points to is still valid.
+    response.headers["Cache-Control"] = f"private, max-age={max(expires // 2, 0)}"
+    return response
+
+
 @bp.get("/media/<path:key>")
 def serve(key: str):
     """Stream an object with its type, validators and long-lived caching."""
@@ -19,14 +30,15 @@ def serve(key: str):
         abort(404)
     store = get_store()
     if current_app.config.get("S3_PRESIGNED_REDIRECT") and hasattr(store, "presigned_url"):
-        response = redirect(store.presigned_url(key), code=302)
-        response.headers["Cache-Control"] = "private, max-age=300"
-        return response
+        return _presigned_redirect(store, key)
     try:
         obj = store.get_object(key)
     except MediaNotFound:
         abort(404)
-    response = Response(obj.body, mimetype=obj.content_type, direct_passthrough=True)
+    # The type follows from the key's extension, whatever metadata the object carries:
+    # nothing under /media/ is ever served as HTML.
+    content_type = CONTENT_TYPES[key.rpartition(".")[2]]
+    response = Response(obj.body, mimetype=content_type, direct_passthrough=True)
     response.content_length = obj.content_length
     response.set_etag(obj.etag)
     response.last_modified = obj.last_modified

@@ -11,6 +11,9 @@ from photoshare import create_app
 from photoshare.migrate import upgrade
 from tests.postgres_server import start_postgresql, stop_postgresql
 
+# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_app_config.
+pytest_plugins = ["tests.s3_server"]
+
 TABLES = "like_post, posts, profile, users, login_attempt"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"

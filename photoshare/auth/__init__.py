@@ -1,8 +1,9 @@
 """Sign-up, log-in and log-out, and the session's user."""
 
-from flask import Flask
-from flask_login import LoginManager
+from flask import Flask, flash, jsonify, redirect, request
+from flask_login import LoginManager, login_url
 
+from . import cookies
 from .routes import bp
 from .session import load_user
 
@@ -16,9 +17,19 @@ login_manager.session_protection = "basic"
 login_manager.user_loader(load_user)
 
 
+@login_manager.unauthorized_handler
+def _unauthorized():
+    # A script (the like button) asks for JSON: a 401 it can act on, not a log-in page.
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        return jsonify(error="Please log in."), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
 def init_app(app: Flask) -> None:
-    """Install Flask-Login."""
+    """Install Flask-Login and the Secure-over-HTTPS cookie rule."""
     login_manager.init_app(app)
+    cookies.init_app(app)
 
 
 __all__ = ["bp", "init_app", "login_manager"]

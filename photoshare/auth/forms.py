@@ -4,21 +4,26 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
-
-def no_control_characters(form, field):
-    """Refuse NUL and other control characters: no account name contains one, and PostgreSQL text cannot hold NUL."""
-    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
-        raise ValidationError("Use only printable characters.")
+# The same rule as the users_username_format constraint.
+USERNAME_PATTERN = r"[A-Za-z0-9_.]{1,30}"
 
 
-USERNAME_RULE = Regexp(r"^[A-Za-z0-9_.]{1,30}$",
-                       message="Use 1 to 30 letters, digits, underscores or dots.")
+def strip(text: str | None) -> str | None:
+    """Drop blanks around a name: a pasted name, a phone keyboard's trailing space."""
+    return text.strip() if text else text
+
+
+# No name contains NUL, and PostgreSQL text cannot hold it: refused before any query.
+NO_NUL = Regexp(r"^[^\x00]*\Z", message="Enter your username or email.")
+
+
+USERNAME_RULE = Regexp(rf"^{USERNAME_PATTERN}\Z", message="Use 1 to 30 letters, digits, underscores or dots.")
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=30), USERNAME_RULE],
+    username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=30), USERNAME_RULE],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
+    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Length(max=254),
                                             Email(message="Enter a valid email address.")],
                        render_kw={"autocomplete": "email"})
     password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=1024,
@@ -33,7 +38,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or email", validators=[DataRequired(), Length(max=254), no_control_characters],
+    login = StringField("Username or email", filters=[strip], validators=[DataRequired(), Length(max=254), NO_NUL],
                         render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})

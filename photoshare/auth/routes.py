@@ -28,7 +28,7 @@ def register():
     if form.validate_on_submit():
         try:
             with transaction() as conn:
-                user = UserRepository(conn).add(form.username.data, form.email.data.strip(),
+                user = UserRepository(conn).add(form.username.data, form.email.data,
                                                 hash_password(form.password.data))
                 ProfileRepository(conn).add(user.id)
         except UsernameTaken:
@@ -58,23 +58,26 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        login_name = form.login.data.strip()
-        attempts = LoginAttemptRepository(get_conn())
-        by_login, by_client = attempts.recent_failures(login_name, _client_addr(),
+        login_name = form.login.data
+        conn = get_conn()
+        user = UserRepository(conn).get_by_login(login_name)
+        # Failures count against the account, whichever of its names (or cases) was typed.
+        account = user.username if user else login_name
+        attempts = LoginAttemptRepository(conn)
+        by_login, by_client = attempts.recent_failures(account, _client_addr(),
                                                        current_app.config["LOGIN_WINDOW_SECONDS"])
         if (by_login >= current_app.config["LOGIN_MAX_FAILURES"]
                 or by_client >= current_app.config["LOGIN_MAX_FAILURES_PER_CLIENT"]):
             minutes = current_app.config["LOGIN_WINDOW_SECONDS"] // 60
             flash(f"Too many failed log-ins. Please wait {minutes} minutes and try again.", "error")
             return render_template("auth/login.html", form=form, next=next_url), 429
-        user = UserRepository(get_conn()).get_by_login(login_name)
         if verify_password(user, form.password.data):
             with transaction():
-                attempts.clear(login_name)
+                attempts.clear(account)
             _start_session(user, remember=form.remember.data)
             return redirect(next_url if is_local_path(next_url) else url_for("posts.feed"))
         with transaction():
-            attempts.record_failure(login_name, _client_addr())
+            attempts.record_failure(account, _client_addr())
         form.password.errors.append("Wrong username, email or password.")
         status = 400
     elif form.is_submitted():
@@ -85,7 +88,8 @@ def login():
 @bp.post("/logout")
 def logout():
     """Log out (a POST: CSRFProtect checks its token)."""
-    logout_user()
+    # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
     session.clear()
+    logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

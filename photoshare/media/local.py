@@ -2,20 +2,30 @@
 
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import MediaNotFound, StorageUnavailable
+from .keys import InvalidKey
 from .store import ObjectInfo, StoredObject
 
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 _CHUNK = 64 * 1024
 
+# Files are world-readable like any web asset (mkstemp would leave them 0600).
+_FILE_MODE = 0o644
 
-class InvalidKey(ValueError):
-    """A key that could escape MEDIA_ROOT or is otherwise not a media key."""
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename is durable only once the directory entry itself is on disk.
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class LocalMediaStore:
@@ -42,10 +52,12 @@ class LocalMediaStore:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
+                    os.fchmod(f.fileno(), _FILE_MODE)
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
                 os.replace(tmp, path)
+                _fsync_dir(path.parent)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
@@ -71,7 +83,7 @@ class LocalMediaStore:
             body=body(),
             content_type=_CONTENT_TYPES.get(key.rpartition(".")[2], "application/octet-stream"),
             content_length=st.st_size,
-            last_modified=datetime.fromtimestamp(st.st_mtime, timezone.utc),
+            last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
             etag=etag,
         )
 
@@ -91,14 +103,20 @@ class LocalMediaStore:
 
     def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every file under root/prefix, temporary files excluded."""
-        base = self.root / prefix
+        base = self._path(prefix.rstrip("/"))
         if not base.is_dir():
             return
         for path in base.rglob("*"):
-            if path.is_file() and not path.name.startswith(".tmp-"):
+            if path.name.startswith(".tmp-"):
+                continue
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue  # deleted while we were listing
+            if stat.S_ISREG(st.st_mode):
                 yield ObjectInfo(
                     key=path.relative_to(self.root).as_posix(),
-                    last_modified=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc),
+                    last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
                 )
 
     def check(self) -> None:

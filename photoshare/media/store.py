@@ -67,6 +67,9 @@ def create_store(config: dict) -> MediaStore:
             endpoint_url=config["S3_ENDPOINT_URL"],
             post_bucket=config["S3_POST_BUCKET"],
             profile_bucket=config["S3_PROFILE_BUCKET"],
+            connect_timeout=config.get("S3_CONNECT_TIMEOUT", 3.0),
+            read_timeout=config.get("S3_READ_TIMEOUT", 10.0),
+            max_attempts=config.get("S3_MAX_ATTEMPTS", 3),
         )
     raise ValueError(f"MEDIA_BACKEND must be 'local' or 's3', not {backend!r}")
 

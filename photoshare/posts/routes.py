@@ -4,17 +4,20 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from ..db import get_conn, transaction
-from ..errors import ImageTooLarge, NotAnImage, PostNotFound
+from ..errors import ImageTooLarge, NotAnImage, PostNotFound, StorageUnavailable
 from ..media.keys import new_post_key
-from ..media.storage import delete_image, put_image
+from ..media.storage import delete_images_quietly
 from ..media.store import get_store
 from ..pagination import BadCursor, Cursor
 from ..repositories import LikeRepository, PostRepository
 from ..security import is_local_path
-from ..uploads import read_upload
+from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
 from .forms import ButtonForm, EditPostForm, PostForm
 
 bp = Blueprint("posts", __name__)
+
+# Ids are bigint: a larger number in the URL is a 404, not an out-of-range error in SQL.
+POST_ID = "<int(max=9223372036854775807):post_id>"
 
 
 def _cursor_arg() -> Cursor | None:
@@ -25,11 +28,6 @@ def _cursor_arg() -> Cursor | None:
         return Cursor.decode(raw)
     except BadCursor:
         abort(400)
-
-
-def _clean_text(text: str | None) -> str:
-    # NUL cannot be stored in PostgreSQL text; Windows line ends become \n.
-    return (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
 
 
 @bp.get("/")
@@ -59,18 +57,15 @@ def create():
     posts = PostRepository(get_conn())
     post_id = posts.reserve_id()
     key = new_post_key(post_id, image.ext)
-    store = get_store()
-    # Object first, then the row: a failed upload leaves no row; a failed commit
-    # deletes the object, so the two exist together or not at all.
-    put_image(store, key, image)
     try:
-        with transaction():
-            posts.add(post_id, current_user.id, key, caption=_clean_text(form.caption.data),
-                      alt_text=_clean_text(form.alt_text.data),
+        with stored_image(get_store(), key, image), transaction():
+            posts.add(post_id, current_user.id, key, caption=form.caption.data,
+                      alt_text=form.alt_text.data,
                       image_width=image.main.width, image_height=image.main.height)
-    except BaseException:
-        delete_image(store, key)
-        raise
+    except StorageUnavailable as exc:
+        current_app.logger.warning("upload of %s failed: %s", key, exc)
+        form.image.errors.append(STORAGE_DOWN_MESSAGE)
+        return render_template("posts/create.html", form=form), 503
     flash("Your photo is posted.", "success")
     return redirect(url_for("posts.show", post_id=post_id))
 
@@ -82,14 +77,14 @@ def _post_or_404(post_id: int):
     return post
 
 
-@bp.get("/posts/<int:post_id>")
+@bp.get(f"/posts/{POST_ID}")
 @login_required
 def show(post_id: int):
     """One post."""
     return render_template("posts/show.html", post=_post_or_404(post_id), button=ButtonForm())
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/posts/{POST_ID}/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):
     """Edit caption and alt text (author only)."""
@@ -100,7 +95,7 @@ def edit(post_id: int):
     if form.validate_on_submit():
         with transaction():
             changed = PostRepository(get_conn()).update_text(
-                post_id, current_user.id, _clean_text(form.caption.data), _clean_text(form.alt_text.data))
+                post_id, current_user.id, form.caption.data, form.alt_text.data)
         if not changed:
             abort(404)
         flash("Your post is updated.", "success")
@@ -108,7 +103,7 @@ def edit(post_id: int):
     return render_template("posts/edit.html", form=form, post=post), 400 if form.is_submitted() else 200
 
 
-@bp.post("/posts/<int:post_id>/delete")
+@bp.post(f"/posts/{POST_ID}/delete")
 @login_required
 def delete(post_id: int):
     """Delete a post, its likes and its stored image (author only)."""
@@ -120,10 +115,7 @@ def delete(post_id: int):
     if key is None:
         abort(404)
     # After the commit: if this fails, the object is an orphan that media gc removes.
-    try:
-        delete_image(get_store(), key)
-    except Exception:  # noqa: BLE001 - the post is gone either way
-        current_app.logger.exception("could not delete media %s", key)
+    delete_images_quietly(get_store(), [key])
     flash("Your post is deleted.", "success")
     return redirect(url_for("profiles.show", username=current_user.username))
 
@@ -143,7 +135,7 @@ def _like_response(post_id: int):
     return redirect(next_url if is_local_path(next_url) else url_for("posts.show", post_id=post_id))
 
 
-@bp.post("/posts/<int:post_id>/like")
+@bp.post(f"/posts/{POST_ID}/like")
 @login_required
 def like(post_id: int):
     """Like a post (idempotent)."""
@@ -155,7 +147,7 @@ def like(post_id: int):
     return _like_response(post_id)
 
 
-@bp.post("/posts/<int:post_id>/unlike")
+@bp.post(f"/posts/{POST_ID}/unlike")
 @login_required
 def unlike(post_id: int):
     """Remove a like (idempotent)."""
@@ -164,7 +156,7 @@ def unlike(post_id: int):
     return _like_response(post_id)
 
 
-@bp.get("/posts/<int:post_id>/likes")
+@bp.get(f"/posts/{POST_ID}/likes")
 @login_required
 def likes(post_id: int):
     """Who liked a post, most recent first."""

@@ -1,17 +1,20 @@
 """/u/<username>, /settings/profile, /settings/password, /settings/delete-account."""
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..auth.forms import USERNAME_PATTERN
 from ..auth.session import SessionUser, hash_password, verify_password
 from ..db import get_conn, transaction
-from ..errors import ImageTooLarge, NotAnImage
+from ..errors import ImageTooLarge, NotAnImage, StorageUnavailable
 from ..media.keys import new_profile_key
-from ..media.storage import delete_image, put_image
+from ..media.storage import delete_images_quietly
 from ..media.store import get_store
 from ..pagination import BadCursor, Cursor
 from ..repositories import PostRepository, ProfileRepository, UserRepository
-from ..uploads import read_upload
+from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
 from .forms import DeleteAccountForm, PasswordForm, ProfileImageForm
 
 bp = Blueprint("profiles", __name__)
@@ -21,18 +24,16 @@ GRID_PAGE_SIZE = 24
 
 def _delete_media_quietly(keys) -> None:
     # Called after the commit: a failure leaves an orphan for media gc, never a broken row.
-    store = get_store()
-    for key in keys:
-        try:
-            delete_image(store, key)
-        except Exception:  # noqa: BLE001 - logged; media gc removes the leftover
-            current_app.logger.exception("could not delete media %s", key)
+    delete_images_quietly(get_store(), keys)
 
 
 @bp.get("/u/<username>")
 @login_required
 def show(username: str):
     """A user's picture, counts and grid of posts."""
+    # No account can have another name; this also keeps NUL and the like away from SQL.
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        abort(404)
     conn = get_conn()
     profile = ProfileRepository(conn).page(username)
     if profile is None:
@@ -67,16 +68,16 @@ def settings():
             form.image.errors.append(str(exc))
         else:
             key = new_profile_key(current_user.username, image.ext)
-            store = get_store()
             # New object first, row second, old object last: at every step the row
             # points to an object that exists.
-            put_image(store, key, image)
             try:
-                with transaction():
+                with stored_image(get_store(), key, image), transaction():
                     old = profiles.set_image(current_user.id, key)
-            except BaseException:
-                delete_image(store, key)
-                raise
+            except StorageUnavailable as exc:
+                current_app.logger.warning("upload of %s failed: %s", key, exc)
+                form.image.errors.append(STORAGE_DOWN_MESSAGE)
+                profile = profiles.get(current_user.id)
+                return render_template("profiles/settings.html", form=form, profile=profile), 503
             if old:
                 _delete_media_quietly([old])
             flash("Your profile picture is updated.", "success")
@@ -101,9 +102,11 @@ def password():
         else:
             with transaction():
                 users.set_password(user.id, hash_password(form.password.data))
-            # This session gets the new fingerprint; the others no longer match.
+            # This session gets the new fingerprint; the others no longer match. A remember
+            # cookie here is issued again, or it would stop working when the session ends.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             session.clear()
-            login_user(SessionUser(users.get(user.id)))
+            login_user(SessionUser(users.get(user.id)), remember=remembered)
             flash("Your password is changed. Other sessions are logged out.", "success")
             return redirect(url_for("profiles.settings"))
     status = 400 if form.is_submitted() else 200
@@ -121,8 +124,9 @@ def delete_account():
             keys = users.media_keys(current_user.id)
             users.delete(current_user.id)
         _delete_media_quietly(keys)
-        logout_user()
+        # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
         session.clear()
+        logout_user()
         flash("Your account and everything in it is deleted.", "info")
         return redirect(url_for("auth.register"))
     if form.is_submitted() and not form.password.errors:

@@ -1,0 +1,123 @@
+"""Browser fixtures: the app on a real HTTP server on 127.0.0.1, driven by Debian's Chromium via Playwright."""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+    "--no-first-run", "--disable-component-update", "--disable-sync",
+]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", PROJECT_ROOT / "test-artifacts" / "screenshots"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# Short enough that a broken page fails fast, long enough for a loaded 2-core CI machine.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """One headless Chromium for the session; every test gets fresh contexts (cookies, storage)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app) -> str:
+    """The test app served over HTTP by werkzeug in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+class ConsoleLog:
+    """Console errors (CSP violations included), uncaught exceptions and failed loads of every page."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("console", lambda msg: self._console(page, msg))
+        page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: uncaught {exc}"))
+        page.on("response", self._response)
+        page.on("requestfailed", self._failed)
+
+    def _console(self, page: Page, msg) -> None:
+        # Failed loads are judged by _response: a form page answered with 400 is by design.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            self.errors.append(f"{page.url}: {msg.text}")
+
+    def _failed(self, request) -> None:
+        # Aborted: the page navigated away while the request was in flight; nothing broke.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        broken_subresource = response.status >= 400 and response.request.resource_type != "document"
+        if broken_subresource or response.status >= 500:
+            self.errors.append(f"{response.url}: HTTP {response.status}")
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+@pytest.fixture
+def new_page(browser, live_server, console):
+    """Factory of pages, each in its own browser context (a separate visitor), at a given viewport."""
+    contexts = []
+
+    def make(viewport: dict = DESKTOP) -> Page:
+        context = browser.new_context(base_url=live_server, viewport=viewport)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        console.watch(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert console.errors == [], "the browser reported errors"
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A desktop-sized page of a fresh visitor."""
+    return new_page()
+
+
+def save_screenshots(page: Page, name: str, full_page: bool = False) -> list[Path]:
+    """Screenshots of what a phone and a desktop screen show of the current page (test artefacts)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        wait_for_images(page)
+        path = SCREENSHOT_DIR / f"{name}-{label}-{viewport['width']}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        paths.append(path)
+    return paths
+
+
+def wait_for_images(page: Page) -> None:
+    """Wait until every image on the page has loaded (lazy ones are scrolled into view first)."""
+    page.evaluate("""async () => {
+        for (const img of document.images) {
+            img.loading = "eager";
+        }
+        await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
+    }""")

@@ -1,0 +1,98 @@
+"""Fast set-up for browser tests: users and posts made through the app's own repositories and store."""
+
+import io
+
+from PIL import Image, ImageDraw, ImageOps
+
+from photoshare.auth.session import hash_password
+from photoshare.db import get_conn, transaction
+from photoshare.media.images import process_image
+from photoshare.media.keys import new_post_key, new_profile_key
+from photoshare.media.storage import put_image
+from photoshare.media.store import get_store
+from photoshare.repositories import LikeRepository, PostRepository, ProfileRepository, UserRepository
+from tests.conftest import PASSWORD
+
+# Pairs of sky and ground colours, so the screenshots look like a feed of different photos.
+PALETTES = [
+    ("#f7b267", "#2d3047"), ("#8ecae6", "#023047"), ("#ffafcc", "#3a0ca3"), ("#caffbf", "#1b4332"),
+    ("#ffd6a5", "#9d0208"), ("#bde0fe", "#5a189a"), ("#fdffb6", "#386641"), ("#e9edc9", "#6b705c"),
+]
+
+
+def photo(index: int = 0, size: tuple[int, int] = (1200, 900), fmt: str = "JPEG") -> bytes:
+    """A small synthetic photo: a colour gradient with a sun, different for each index."""
+    top, bottom = PALETTES[index % len(PALETTES)]
+    gradient = Image.linear_gradient("L").resize(size)
+    img = ImageOps.colorize(gradient, top, bottom)
+    draw = ImageDraw.Draw(img)
+    width, height = size
+    radius = min(size) // 7
+    cx = width * (0.25 + 0.5 * ((index * 37) % 10) / 10)
+    cy = height * 0.35
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill="#fff4d6")
+    draw.polygon([(0, height), (width * 0.4, height * 0.55), (width * 0.7, height)], fill=bottom)
+    buf = io.BytesIO()
+    img.save(buf, fmt)
+    return buf.getvalue()
+
+
+def add_user(app, username: str, with_picture: bool = False) -> int:
+    """Create a user (password PASSWORD) and their profile; returns the user id."""
+    with app.app_context(), transaction() as conn:
+        user = UserRepository(conn).add(username, f"{username}@example.com", hash_password(PASSWORD))
+        ProfileRepository(conn).add(user.id)
+    if with_picture:
+        image = process_image(photo(len(username), (400, 400)), "profile")
+        key = new_profile_key(username, image.ext)
+        with app.app_context():
+            put_image(get_store(), key, image)
+            with transaction() as conn:
+                ProfileRepository(conn).set_image(user.id, key)
+    return user.id
+
+
+def add_posts(app, user_id: int, captions: list[str], per_transaction: int = 1,
+              alt_texts: list[str] | None = None, sizes: list[tuple[int, int]] | None = None) -> list[int]:
+    """Create posts with real stored images; posts in one transaction share a created_at."""
+    ids = []
+    with app.app_context():
+        store = get_store()
+        posts = PostRepository(get_conn())
+        for start in range(0, len(captions), per_transaction):
+            with transaction():
+                for i in range(start, min(start + per_transaction, len(captions))):
+                    size = sizes[i % len(sizes)] if sizes else (640, 480)
+                    image = process_image(photo(i, size), "post")
+                    post_id = posts.reserve_id()
+                    key = new_post_key(post_id, image.ext)
+                    put_image(store, key, image)
+                    posts.add(post_id, user_id, key, caption=captions[i],
+                              alt_text=alt_texts[i] if alt_texts else "",
+                              image_width=image.main.width, image_height=image.main.height)
+                    ids.append(post_id)
+    return ids
+
+
+def add_likes(app, post_id: int, user_ids: list[int]) -> None:
+    """The given users like a post."""
+    with app.app_context(), transaction() as conn:
+        for user_id in user_ids:
+            LikeRepository(conn).like(user_id, post_id)
+
+
+def populate(app) -> dict:
+    """A small, varied community for screenshots: pictures, sizes, captions, alt text and likes."""
+    carol = add_user(app, "carol", with_picture=True)
+    bob = add_user(app, "bob")
+    alice = add_user(app, "alice", with_picture=True)
+    bob_posts = add_posts(app, bob, ["", "Film day at the harbour. Everything smelled of salt and diesel."],
+                          sizes=[(1080, 1080), (1200, 800)])
+    carol_posts = add_posts(app, carol, [
+        "Sunset at the lake", "Early train", "The hills behind the house after the rain",
+        "Dusk", "Long weekend on the Côte d'Azur",
+    ], alt_texts=["An orange sun setting behind a dark hill", "", "Green hills under a pale sky", "", ""],
+        sizes=[(1200, 900), (900, 1200), (1080, 1080), (1600, 900), (1080, 1350)])
+    add_likes(app, carol_posts[-1], [alice, bob])
+    add_likes(app, bob_posts[-1], [carol])
+    return {"users": {"alice": alice, "bob": bob, "carol": carol}, "posts": {"bob": bob_posts, "carol": carol_posts}}

@@ -1,0 +1,165 @@
+"""The whole app on MEDIA_BACKEND=s3 against a real SeaweedFS, including an S3 outage mid-test."""
+
+import html
+import urllib.request
+
+import pytest
+
+from photoshare.media.keys import rendition_key
+from photoshare.media.storage import image_keys
+from tests import imagefactory as f
+from tests.conftest import PASSWORD
+from tests.media_helpers import (
+    delete_account,
+    delete_post,
+    post_images,
+    profile_image,
+    upload_post,
+    upload_profile_picture,
+)
+
+
+@pytest.fixture
+def app_config(app_config, s3_settings):
+    """Every app here stores its media in S3."""
+    return {**app_config, **s3_settings}
+
+
+def bucket_keys(s3_server, bucket: str) -> set[str]:
+    listing = s3_server.client().list_objects_v2(Bucket=bucket)
+    return {item["Key"] for item in listing.get("Contents", ())}
+
+
+def test_profile_picture_and_post_image_live_in_their_buckets(client, logged_in, db, s3_server, s3_buckets):
+    s3 = s3_server.client()
+    assert upload_profile_picture(logged_in, f.jpeg((800, 800))).status_code == 302
+    assert upload_post(logged_in, f.png_rgba((900, 700)), "photo.png", caption="first").status_code == 302
+    avatar, post = profile_image(db, "alice"), post_images(db)[0]
+
+    # The app created both buckets, versioning left off.
+    for bucket in s3_buckets.values():
+        assert s3.get_bucket_versioning(Bucket=bucket).get("Status") is None
+    assert bucket_keys(s3_server, s3_buckets["profile"]) == set(image_keys(avatar))
+    assert bucket_keys(s3_server, s3_buckets["post"]) == set(image_keys(post))
+    assert s3.head_object(Bucket=s3_buckets["profile"], Key=avatar)["ContentType"] == "image/jpeg"
+    assert s3.head_object(Bucket=s3_buckets["post"], Key=post)["ContentType"] == "image/png"
+
+    # Pages point at /media/, which streams the bucket's bytes.
+    post_id = db.execute("SELECT id FROM posts").fetchone()["id"]
+    page = logged_in.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert f"/media/{rendition_key(post, 640)}" in page
+    served = client.get(f"/media/{post}")
+    assert served.status_code == 200 and served.mimetype == "image/png"
+    assert served.get_data() == s3.get_object(Bucket=s3_buckets["post"], Key=post)["Body"].read()
+
+    # Replacing the picture removes the old objects; deleting the post removes its objects.
+    assert upload_profile_picture(logged_in, f.jpeg((600, 600))).status_code == 302
+    new_avatar = profile_image(db, "alice")
+    assert bucket_keys(s3_server, s3_buckets["profile"]) == set(image_keys(new_avatar))
+    assert delete_post(logged_in, post_id).status_code == 302
+    assert bucket_keys(s3_server, s3_buckets["post"]) == set()
+
+    # Deleting the account empties its bucket share.
+    assert upload_post(logged_in, f.jpeg()).status_code == 302
+    assert delete_account(logged_in, PASSWORD).status_code == 302
+    assert bucket_keys(s3_server, s3_buckets["post"]) == set()
+    assert bucket_keys(s3_server, s3_buckets["profile"]) == set()
+
+
+def test_healthz_checks_the_buckets(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"database": "ok", "storage": "ok"}
+
+
+@pytest.fixture
+def presigned_app_config(app_config):
+    return {**app_config, "S3_PRESIGNED_REDIRECT": True, "S3_PRESIGNED_EXPIRES": 120}
+
+
+def test_presigned_redirect_option(presigned_app_config, db, s3_server):
+    from photoshare import create_app
+    from tests.conftest import AuthActions
+
+    app = create_app(presigned_app_config)
+    try:
+        client = app.test_client()
+        assert AuthActions(client).register("carol").status_code == 302
+        assert upload_post(client, f.jpeg()).status_code == 302
+        key = post_images(db)[0]
+        response = client.get(f"/media/{key}")
+        assert response.status_code == 302
+        location = response.headers["Location"]
+        assert location.startswith(s3_server.endpoint_url)
+        assert response.headers["Cache-Control"] == "private, max-age=60"
+        with urllib.request.urlopen(location, timeout=10) as direct:  # noqa: S310 - the test server's URL
+            assert direct.headers["Content-Type"] == "image/jpeg"
+            assert direct.read()[:2] == b"\xff\xd8"
+        assert client.get("/media/post/999-20250102T030405123456Z.jpg").status_code == 404
+    finally:
+        app.extensions["db_pool"].close()
+
+
+def test_s3_outage_fails_cleanly_and_the_app_recovers(app, client, logged_in, db, s3_server, s3_buckets):
+    assert upload_post(logged_in, f.jpeg(), caption="before").status_code == 302
+    before = post_images(db)[0]
+
+    s3_server.stop(kill=True)
+    try:
+        response = upload_post(logged_in, f.jpeg(), caption="during")
+        assert response.status_code == 503
+        page = html.unescape(response.get_data(as_text=True))
+        assert "Image storage is briefly unavailable, so nothing was saved" in page
+        assert "during" in page  # the caption is kept in the form
+        response = upload_profile_picture(logged_in, f.jpeg())
+        assert response.status_code == 503
+        assert "Image storage is briefly unavailable" in html.unescape(response.get_data(as_text=True))
+
+        # No row points to an object that was never stored.
+        assert post_images(db) == [before]
+        assert profile_image(db, "alice") is None
+
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        assert health.get_json() == {"database": "ok", "storage": "down"}
+        served = client.get(f"/media/{before}")
+        assert served.status_code == 503
+        assert "Traceback" not in served.get_data(as_text=True)
+    finally:
+        s3_server.start()
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get(f"/media/{before}").status_code == 200
+    assert upload_post(logged_in, f.jpeg(), caption="after").status_code == 302
+    assert upload_profile_picture(logged_in, f.jpeg()).status_code == 302
+    rows = [*post_images(db), profile_image(db, "alice")]
+    assert len(rows) == 3
+    stored = bucket_keys(s3_server, s3_buckets["post"]) | bucket_keys(s3_server, s3_buckets["profile"])
+    assert stored == {k for key in rows for k in image_keys(key)}
+
+
+def test_deleting_a_post_while_s3_is_down_leaves_an_orphan_for_gc(app, logged_in, db, s3_server, s3_buckets):
+    assert upload_post(logged_in, f.jpeg()).status_code == 302
+    key = post_images(db)[0]
+    post_id = db.execute("SELECT id FROM posts").fetchone()["id"]
+    s3_server.stop(kill=True)
+    try:
+        # The post goes (the user asked for that); its object cannot, yet.
+        assert delete_post(logged_in, post_id).status_code == 302
+        assert post_images(db) == []
+    finally:
+        s3_server.start()
+    assert bucket_keys(s3_server, s3_buckets["post"]) == set(image_keys(key))
+    result = app.test_cli_runner().invoke(args=["media", "gc", "--grace-seconds", "0", "--apply"])
+    assert result.exit_code == 0, result.output
+    assert bucket_keys(s3_server, s3_buckets["post"]) == set()
+
+
+def test_media_gc_reports_an_outage(app, s3_server):
+    s3_server.stop(kill=True)
+    try:
+        result = app.test_cli_runner().invoke(args=["media", "gc"])
+    finally:
+        s3_server.start()
+    assert result.exit_code == 1
+    assert "the media store is unavailable" in result.output
