@@ -28,6 +28,11 @@ HOSTILE_TEXT = [
 ]
 
 
+def stored_text(text: str) -> str:
+    """What the app stores for a caption or alt text: NUL dropped, \n line ends, trimmed."""
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def image_bytes(fmt: str = "PNG", size=(64, 48), color="red") -> bytes:
     """A small valid image."""
     buf = io.BytesIO()

@@ -4,12 +4,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.security_support import HOSTILE_TEXT, create_post, image_bytes, snapshot, upload
-
-
-def clean(text: str) -> str:
-    """What the app stores for a caption or alt text: NUL dropped, line ends unified, trimmed."""
-    return text.replace("\x00", "").replace("\r\n", "\n").strip()
+from tests.security_support import HOSTILE_TEXT, create_post, image_bytes, snapshot, stored_text, upload
 
 
 def assert_tables_intact(db):
@@ -61,7 +56,7 @@ def test_login_fields(app, db, field):
 def test_new_post_text_fields(logged_in, db, media_root, field):
     for value in HOSTILE_TEXT:
         before = snapshot(db, media_root)
-        if len(value) > (2200 if field == "caption" else 1000):
+        if len(stored_text(value)) > (2200 if field == "caption" else 1000):
             response = upload(logged_in, "/posts/new", {field: value}, [("image", image_bytes(), "a.png")])
             assert response.status_code == 400, (field, len(value))
             assert "Keep the" in response.get_data(as_text=True)
@@ -69,7 +64,7 @@ def test_new_post_text_fields(logged_in, db, media_root, field):
             continue
         post_id = create_post(logged_in, **{field: value})
         stored = db.execute(f"SELECT {field} FROM posts WHERE id = %s", [post_id]).fetchone()[field]  # noqa: S608
-        assert stored == clean(value)
+        assert stored == stored_text(value)
         page = logged_in.get(f"/posts/{post_id}")
         assert page.status_code == 200
         assert_tables_intact(db)
@@ -85,14 +80,14 @@ def test_edit_post_text_fields(logged_in, db, media_root, field):
         other[field] = value
         response = logged_in.post(f"/posts/{post_id}/edit", data={
             "csrf_token": csrf_token(logged_in, f"/posts/{post_id}/edit"), **other})
-        if len(value) > limit:
+        if len(stored_text(value)) > limit:
             assert response.status_code == 400, (field, len(value))
             assert "Keep the" in response.get_data(as_text=True)
             assert snapshot(db, media_root) == before
         else:
             assert response.status_code == 302, (field, value, response.status_code)
             stored = db.execute(f"SELECT {field} FROM posts WHERE id = %s", [post_id]).fetchone()[field]  # noqa: S608
-            assert stored == clean(value)
+            assert stored == stored_text(value)
         assert_tables_intact(db)
 
 
