@@ -3,7 +3,8 @@
     python bench/soak.py --duration 120 --concurrency 16 --servers 2 --workers 2
 
 Without --database-url a throwaway PostgreSQL is started (the test suite's helper); with one, the
-soak writes users and posts into that database, so give it a scratch database. Prints a table of
+soak writes users and posts into that database, so give it a scratch database. --backend s3 stores
+media in S3 (S3_ENDPOINT_URL and AWS_* from the environment, else a throwaway SeaweedFS). Prints a table of
 requests, errors and latency per operation, then the invariants it checked; exits 1 if any failed.
 """
 
@@ -31,6 +32,7 @@ if str(ROOT) not in sys.path:
 
 from bench.soak_http import Browser  # noqa: E402 - needs ROOT on sys.path when run as a script
 from bench.soak_servers import AppServer, rss_kib  # noqa: E402
+from photoshare.media.gc import collect_garbage  # noqa: E402
 from photoshare.media.storage import image_keys  # noqa: E402
 from photoshare.media.store import create_store  # noqa: E402
 from photoshare.migrate import upgrade  # noqa: E402
@@ -69,6 +71,7 @@ class SoakOptions:
 class Report:
     samples: dict = field(default_factory=lambda: defaultdict(list))  # op -> [(status, seconds)]
     invariants: list = field(default_factory=list)  # (name, ok, detail)
+    examples: dict = field(default_factory=dict)  # (op, status) -> start of the first such body
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, op: str, status: int, seconds: float) -> None:
@@ -104,6 +107,8 @@ class Report:
             lines.append(f"{op:<16}{len(rows):>9}{errors:>8}{fives:>6}{p50:>9.1f}{p99:>9.1f}")
         total = sum(len(rows) for rows in self.samples.values())
         lines.append(f"{'total':<16}{total:>9}{self.unexpected:>8}{self.server_errors:>6}")
+        for (op, status), body in self.examples.items():
+            lines.append(f"first unexpected {op} {status}: {' '.join(body.split())[:300]}")
         lines.append("")
         lines.append(f"{'invariant':<58}result")
         for name, ok, detail in self.invariants:
@@ -126,6 +131,8 @@ def _images(rng: random.Random, count: int = 6) -> list[tuple[bytes, str, str]]:
 def _timed(report: Report, op: str, call, *args, **kwargs):
     response = call(*args, **kwargs)
     report.record(op, response.status, response.elapsed)
+    if response.status not in EXPECTED[op]:
+        report.examples.setdefault((op, response.status), response.text[:2000])
     return response
 
 
@@ -203,7 +210,7 @@ def _worker_rss(servers: list[AppServer]) -> dict[int, int]:
     return out
 
 
-def check_invariants(report: Report, database_url: str, store_config: dict, gc=None) -> None:
+def check_invariants(report: Report, database_url: str, store_config: dict) -> None:
     """Database and store checks a DBA and an operator would run after the load."""
     report.check("zero 5xx responses", report.server_errors == 0, f"{report.server_errors} seen")
     report.check("no unexpected status", report.unexpected == 0, f"{report.unexpected} seen")
@@ -224,15 +231,20 @@ def check_invariants(report: Report, database_url: str, store_config: dict, gc=N
     missing = [k for k in wanted if not store.exists(k)]
     report.check("every posts.image / profile.image key is in the store", not missing,
                  f"{len(referenced)} keys, {len(wanted)} objects" + (f"; missing {missing[:3]}" if missing else ""))
-    if gc is not None:
-        gc()
     stored = {o.key for prefix in ("post/", "profile/") for o in store.list_objects(prefix)}
     orphans = stored - wanted
-    name = "no unreferenced object after media gc" if gc else "no unreferenced object in the store"
-    report.check(name, not orphans, f"{len(stored)} stored" + (f"; orphans {sorted(orphans)[:3]}" if orphans else ""))
+    # No fault was injected, so even before media gc every deleted image should be gone.
+    report.check("no unreferenced object before media gc", not orphans,
+                 f"{len(stored)} stored" + (f"; orphans {sorted(orphans)[:3]}" if orphans else ""))
+    with psycopg.connect(database_url, row_factory=dict_row, autocommit=True) as conn:
+        collected = collect_garbage(store, conn, grace_seconds=0, apply=True, echo=lambda _line: None)
+    left = {o.key for prefix in ("post/", "profile/") for o in store.list_objects(prefix)} - wanted
+    still_there = [k for k in wanted if not store.exists(k)]
+    report.check("no unreferenced object after media gc, nothing referenced lost", not left and not still_there,
+                 f"gc removed {collected}")
 
 
-def run_soak(options: SoakOptions, gc=None) -> Report:
+def run_soak(options: SoakOptions) -> Report:
     """Start the servers, run the load, check the invariants; the caller owns the database."""
     rng = random.Random(options.seed)
     report = Report()
@@ -276,7 +288,7 @@ def run_soak(options: SoakOptions, gc=None) -> Report:
         stop.set()
         sampler.join(timeout=5)
         _check_memory(report, rss, options)
-        check_invariants(report, options.database_url, store_config, gc=gc)
+        check_invariants(report, options.database_url, store_config)
     finally:
         for server in servers:
             server.stop()
@@ -296,6 +308,26 @@ def _check_memory(report: Report, rss: list, options: SoakOptions) -> None:
                  f"max growth {worst:+.1f} MiB over {len(growth)} workers (limit {options.max_rss_growth_mb:g})")
 
 
+def _s3_settings(options: SoakOptions):
+    """Point the soak at S3: the environment's endpoint, or a throwaway SeaweedFS (returned, to stop)."""
+    import os
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    options.extra_env.update({"S3_POST_BUCKET": f"soak-{tag}-post", "S3_PROFILE_BUCKET": f"soak-{tag}-profile"})
+    if os.environ.get("S3_ENDPOINT_URL"):
+        options.extra_env["S3_ENDPOINT_URL"] = os.environ["S3_ENDPOINT_URL"]
+        return None
+    from tests.s3_server import SeaweedS3
+
+    server = SeaweedS3(Path(tempfile.mkdtemp(prefix="photoshare-soak-s3-")))
+    os.environ.update({"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": server.secret_key,
+                       "AWS_DEFAULT_REGION": "us-east-1"})
+    server.start()
+    options.extra_env["S3_ENDPOINT_URL"] = server.endpoint_url
+    return server
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=60, help="seconds of mixed load (default 60)")
@@ -306,20 +338,28 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="a scratch database (default: a throwaway PostgreSQL)")
     parser.add_argument("--max-rss-growth-mb", type=float, default=48.0)
+    parser.add_argument("--backend", choices=("local", "s3"), default="local",
+                        help="media store; s3 uses S3_ENDPOINT_URL and AWS_* from the environment, "
+                             "or starts a throwaway SeaweedFS when S3_ENDPOINT_URL is unset")
     args = parser.parse_args(argv)
     options = SoakOptions(duration=args.duration, concurrency=args.concurrency, servers=args.servers,
                           workers=args.workers, threads=args.threads, seed=args.seed,
-                          database_url=args.database_url, max_rss_growth_mb=args.max_rss_growth_mb)
-    server = None
+                          database_url=args.database_url, max_rss_growth_mb=args.max_rss_growth_mb,
+                          media_backend=args.backend)
+    server = s3 = None
     if options.database_url is None:
         from tests.postgres_server import start_postgresql
 
         server = start_postgresql()
         options.database_url = server.url()
     try:
+        if args.backend == "s3":
+            s3 = _s3_settings(options)
         upgrade(options.database_url, log=lambda _msg: None)
         report = run_soak(options)
     finally:
+        if s3 is not None:
+            s3.stop()
         if server is not None:
             from tests.postgres_server import stop_postgresql
 

@@ -1,11 +1,16 @@
 """The soak's CI variant: a short bounded run against real app processes; no 5xx, every invariant holds."""
 
+import pytest
+
 from bench.soak import SoakOptions, run_soak
 
 
-def test_short_soak_keeps_every_invariant(database_url, db, tmp_path):
+@pytest.mark.parametrize("backend", ["local", "s3"])
+def test_short_soak_keeps_every_invariant(request, backend, database_url, db, tmp_path):
+    extra = request.getfixturevalue("s3_settings") if backend == "s3" else {}
     options = SoakOptions(duration=8, concurrency=6, servers=2, workers=1, threads=4, seed=7,
-                          database_url=database_url, media_root=str(tmp_path / "media"))
+                          database_url=database_url, media_backend=backend, media_root=str(tmp_path / "media"),
+                          extra_env=dict(extra))
     report = run_soak(options)
     print(report.table())
     assert report.server_errors == 0, report.table()
