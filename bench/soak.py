@@ -31,11 +31,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.soak_http import Browser  # noqa: E402 - needs ROOT on sys.path when run as a script
-from bench.soak_servers import AppServer, rss_kib  # noqa: E402
-from photoshare.media.gc import collect_garbage  # noqa: E402
-from photoshare.media.storage import image_keys  # noqa: E402
-from photoshare.media.store import create_store  # noqa: E402
-from photoshare.migrate import upgrade  # noqa: E402
+from bench.soak_servers import AppServer, rss_kib  # noqa: E402 - after the sys.path line above
+from photoshare.media.gc import collect_garbage  # noqa: E402 - after the sys.path line above
+from photoshare.media.storage import image_keys  # noqa: E402 - after the sys.path line above
+from photoshare.media.store import create_store  # noqa: E402 - after the sys.path line above
+from photoshare.migrate import upgrade  # noqa: E402 - after the sys.path line above
 
 PASSWORD = "soak password 123"  # noqa: S105 - throwaway accounts in a scratch database
 # Statuses each operation may answer with; anything else is an error, any 5xx is a failure.
