@@ -1,0 +1,111 @@
+"""The local backend: objects are files under MEDIA_ROOT/<key>."""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import MediaNotFound, StorageUnavailable
+from .store import ObjectInfo, StoredObject
+
+_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+_CHUNK = 64 * 1024
+
+
+class InvalidKey(ValueError):
+    """A key that could escape MEDIA_ROOT or is otherwise not a media key."""
+
+
+class LocalMediaStore:
+    """Files under a root folder, written atomically (temporary file, then rename)."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root).resolve()
+
+    def _path(self, key: str) -> Path:
+        # Refused before touching the disk: traversal, absolute paths, backslashes, NUL.
+        if (not key or "\x00" in key or "\\" in key or key.startswith("/")
+                or any(part in ("", ".", "..") for part in key.split("/"))):
+            raise InvalidKey(key)
+        path = (self.root / key).resolve()
+        if self.root not in path.parents:
+            raise InvalidKey(key)
+        return path
+
+    def put_object(self, key: str, data: bytes, content_type: str) -> None:
+        """Write the file atomically: readers see the whole object or none."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def get_object(self, key: str) -> StoredObject:
+        """Open the file for streaming; raises MediaNotFound."""
+        try:
+            path = self._path(key)
+            f = open(path, "rb")
+        except (InvalidKey, FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise MediaNotFound(key) from exc
+        st = os.fstat(f.fileno())
+        etag = hashlib.sha256(f"{key}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:32]
+
+        def body() -> Iterator[bytes]:
+            with f:
+                while chunk := f.read(_CHUNK):
+                    yield chunk
+
+        return StoredObject(
+            body=body(),
+            content_type=_CONTENT_TYPES.get(key.rpartition(".")[2], "application/octet-stream"),
+            content_length=st.st_size,
+            last_modified=datetime.fromtimestamp(st.st_mtime, timezone.utc),
+            etag=etag,
+        )
+
+    def delete_object(self, key: str) -> None:
+        """Remove the file if it is there."""
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def exists(self, key: str) -> bool:
+        """Whether the file exists."""
+        try:
+            return self._path(key).is_file()
+        except InvalidKey:
+            return False
+
+    def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
+        """Every file under root/prefix, temporary files excluded."""
+        base = self.root / prefix
+        if not base.is_dir():
+            return
+        for path in base.rglob("*"):
+            if path.is_file() and not path.name.startswith(".tmp-"):
+                yield ObjectInfo(
+                    key=path.relative_to(self.root).as_posix(),
+                    last_modified=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc),
+                )
+
+    def check(self) -> None:
+        """The root must exist (created if needed) and be writable."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        if not os.access(self.root, os.W_OK):
+            raise StorageUnavailable(f"{self.root} is not writable")
