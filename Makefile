@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench-small clean
+.PHONY: run test bench-small bench-large clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check photoshare bench tests wsgi.py
 	$(BIN)/python -m pytest
+
+bench-small: $(STAMP)
+	$(BIN)/python bench/run.py --scale small
+
+bench-large: $(STAMP)
+	$(BIN)/python bench/run.py --scale large --reuse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

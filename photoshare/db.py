@@ -1,5 +1,7 @@
 """The connection pool, the per-request connection and the unit of work."""
 
+import time
+import weakref
 from contextlib import contextmanager
 
 import psycopg
@@ -13,16 +15,31 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.row_factory = dict_row
 
 
+# A connection returned this recently is trusted without a check on checkout.
+RECENTLY_USED_SECONDS = 2.0
+_last_used: "weakref.WeakKeyDictionary[psycopg.Connection, float]" = weakref.WeakKeyDictionary()
+
+
+def _check(conn: psycopg.Connection) -> None:
+    """Check an idle connection with a round trip, but not one that served a request a moment ago.
+
+    Checking on every checkout cost one extra round trip per request. A connection that broke
+    within the last two seconds fails its next request, as one breaking mid-request would.
+    """
+    if time.monotonic() - _last_used.get(conn, 0.0) > RECENTLY_USED_SECONDS:
+        ConnectionPool.check_connection(conn)
+
+
 def create_pool(conninfo: str, min_size: int = 1, max_size: int = 10, timeout: float = 5.0) -> ConnectionPool:
     """One pool per process. Autocommit: reads are single statements; writes use transaction()."""
     pool: ConnectionPool
 
     def check(conn: psycopg.Connection) -> None:
-        # Checked on checkout: connections broken by a PostgreSQL restart are replaced. One broken
+        # Connections broken by a PostgreSQL restart are replaced on checkout. One broken
         # connection means the restart broke every idle one: sweep them all now, or the pool would
         # hand them out one by one with a growing pause between, outlasting the request's timeout.
         try:
-            ConnectionPool.check_connection(conn)
+            _check(conn)
         except psycopg.Error:
             pool.check()
             raise
@@ -64,6 +81,7 @@ def release_conn(exc: BaseException | None = None) -> None:
     """Return the request's connection; the pool rolls back anything left open."""
     conn = g.pop("db_conn", None)
     if conn is not None:
+        _last_used[conn] = time.monotonic()
         current_app.extensions["db_pool"].putconn(conn)
 
 

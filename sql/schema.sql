@@ -110,3 +110,5 @@ CREATE TABLE login_attempt (
 COMMENT ON TABLE login_attempt IS 'Failed log-ins, for throttling across all app processes. Rows older than a day are pruned.';
 CREATE INDEX login_attempt_login_idx ON login_attempt (lower(login), attempted_at);
 CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attempted_at);
+-- Pruning of failures older than a day.
+CREATE INDEX login_attempt_attempted_at_idx ON login_attempt (attempted_at);

@@ -54,8 +54,10 @@ def seed_posts(db, author_id: int, count: int, created_at: datetime | None = Non
 def log_in_as(client, db, username: str) -> None:
     """Give a test client the session Flask-Login would set after a log-in (no slow hashing)."""
     row = db.execute("SELECT id, password FROM users WHERE username = %s", (username,)).fetchone()
+    with client.application.app_context():
+        session_id = f"{row['id']}:{password_fingerprint(row['password'])}"
     with client.session_transaction() as session:
-        session["_user_id"] = f"{row['id']}:{password_fingerprint(row['password'])}"
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -25,21 +25,26 @@ def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:
     return str(path)
 
 
-def start_postgresql() -> testing.postgresql.Postgresql:
-    """Start a server on a free port of 127.0.0.1; as root, its files belong to `nobody`."""
-    base_dir = Path(tempfile.mkdtemp(prefix="photoshare-pg-"))
+def start_postgresql(base_dir: Path | None = None, extra_args: str = "") -> testing.postgresql.Postgresql:
+    """Start a server on a free port of 127.0.0.1; as root, its files belong to `nobody`.
+
+    base_dir keeps the data between runs (the benchmark's --reuse); by default a temporary folder.
+    """
+    base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="photoshare-pg-"))
+    base_dir.mkdir(parents=True, exist_ok=True)
     kwargs = {"base_dir": str(base_dir),
               # fsync off: a test server loses nothing that matters on a crash.
               "postgres_args": "-h 127.0.0.1 -F -c logging_collector=off -c fsync=off "
-                               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"}
+                               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+                               + extra_args}
     if os.geteuid() == 0:
         user = pwd.getpwnam(UNPRIVILEGED)
         base_dir.chmod(0o755)
         for sub in ("data", "tmp"):
-            (base_dir / sub).mkdir(mode=0o700)
+            (base_dir / sub).mkdir(mode=0o700, exist_ok=True)
             os.chown(base_dir / sub, user.pw_uid, user.pw_gid)
         bin_dir = base_dir / "bin"
-        bin_dir.mkdir()
+        bin_dir.mkdir(exist_ok=True)
         kwargs["initdb"] = _wrapper(bin_dir, "initdb", user)
         kwargs["postgres"] = _wrapper(bin_dir, "postgres", user)
     else:

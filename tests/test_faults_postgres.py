@@ -8,6 +8,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from photoshare import create_app
+from photoshare.db import RECENTLY_USED_SECONDS
 from photoshare.migrate import upgrade
 from tests.conftest import TABLES, AuthActions, csrf_token
 from tests.postgres_server import start_postgresql, stop_postgresql
@@ -115,6 +116,9 @@ def test_other_clients_see_the_recovery_too(fault_app, fault_db):
     for i, client in enumerate(clients):
         AuthActions(client).register(f"user{i}")
     fault_db.terminate()
+    # Down for longer than the window in which a just-used connection is trusted unchecked
+    # (within it, a request on a broken connection fails as it would mid-request).
+    time.sleep(RECENTLY_USED_SECONDS + 0.5)
     fault_db.start()
     # More requests than the pool has connections: every one of them must get a working one.
     for _ in range(3):

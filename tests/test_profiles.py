@@ -91,9 +91,10 @@ def test_profile_statement_count_does_not_grow_with_posts(app, db, monkeypatch):
         seed_posts(db, alice, extra)
         with counting_statements(monkeypatch) as seen:
             assert client.get("/u/alice").status_code == 200
-        counted.append(len(seen))
-    # The pool's liveness check, the session's user, the header, the grid.
-    assert counted[0] == counted[1] <= 4
+        # The pool's liveness check (an empty query) is sent only for connections idle a while.
+        counted.append(len([q for q in seen if q.strip()]))
+    # The session's user, the header, the grid.
+    assert counted[0] == counted[1] == 3
 
 
 # --- the profile picture ------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Sign-up, log-in and log-out, and the session's user."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, flash, jsonify, redirect, request
 from flask_login import LoginManager, login_url
 
@@ -23,7 +25,18 @@ def _unauthorized():
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(error="Please log in."), 401
     flash(login_manager.login_message, login_manager.login_message_category)
-    return redirect(login_url(login_manager.login_view, next_url=request.url))
+    return redirect(login_url(login_manager.login_view, next_url=_return_to()))
+
+
+def _return_to() -> str | None:
+    """Where to go after logging in: this page, or for a POST (a like button) the page it was on."""
+    rule = request.url_rule
+    if request.method in ("GET", "HEAD") or (rule is not None and "GET" in rule.methods):
+        return request.full_path if request.query_string else request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
 
 
 def init_app(app: Flask) -> None:

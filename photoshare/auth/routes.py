@@ -78,6 +78,8 @@ def login():
             return redirect(next_url if is_local_path(next_url) else url_for("posts.feed"))
         with transaction():
             attempts.record_failure(account, _client_addr())
+            # Pruned here rather than by a scheduler: the app has no background jobs.
+            attempts.prune()
         form.password.errors.append("Wrong username, email or password.")
         status = 400
     elif form.is_submitted():

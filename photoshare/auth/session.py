@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,8 +30,9 @@ class SessionUser(UserMixin):
 
 
 def password_fingerprint(password_hash: str) -> str:
-    """A short, non-reversible tag of the password hash."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+    """A short tag of the password hash, keyed with SECRET_KEY so a session cookie reveals nothing about it."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def load_user(session_id: str) -> SessionUser | None:

@@ -1,0 +1,433 @@
+"""The benchmark: seed (or reuse) a database, serve the app with gunicorn, drive it with wrk, report.
+
+    python bench/run.py --scale small            # a throwaway PostgreSQL, a minute or so
+    python bench/run.py --scale large --reuse    # keeps the seeded server in bench/out/large/
+    python bench/run.py --database-url postgresql://...   # an existing, migrated database
+
+Prints a table and writes bench/out/<scale>/results.json.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
+from psycopg.rows import dict_row
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from photoshare.pagination import Cursor  # noqa: E402
+from photoshare.queries import queries  # noqa: E402
+from photoshare.seed import DEMO_PASSWORD  # noqa: E402
+
+SCALES = {
+    "small": {"users": 1_000, "posts": 10_000, "likes": 100_000, "images": 5},
+    "large": {"users": 100_000, "posts": 1_000_000, "likes": 10_000_000, "images": 50},
+}
+# pg_stat_statements counts each page's statements; wal_level=minimal lets the seed's COPY skip WAL.
+PG_ARGS = ("-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=off "
+           "-c wal_level=minimal -c max_wal_senders=0 -c shared_buffers=512MB -c max_wal_size=4GB")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+SECRET_KEY = "benchmark-only-secret-key"  # noqa: S105 - signs cookies of a throwaway server
+# The most statements each page may run (the issue: a constant number, at most 3 for the feed).
+STATEMENT_BUDGET = {"feed_page_1": 3, "feed_90pct": 3, "profile_heaviest": 3, "post_most_liked": 3,
+                    "post_no_likes": 3, "like_unlike": 8, "upload_12mp": 6}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine() -> dict:
+    """nproc, memory and CPU model, for the results."""
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    return {"cpus": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1), "cpu_model": model,
+            "python": platform.python_version(), "kernel": platform.release()}
+
+
+class Server:
+    """A gunicorn process serving one WSGI app on 127.0.0.1."""
+
+    def __init__(self, app: str, env: dict, workers: int):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
+            cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if request("GET", self.port, "/auth/login" if app == "wsgi:app" else "/")[0] < 500:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn {app} did not start")
+
+    def workers(self) -> list[int]:
+        """The worker processes' ids."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def memory_kib(self, field: str = "VmRSS") -> dict[int, int]:
+        """Resident memory (VmRSS) or its peak (VmHWM) of each worker, in KiB."""
+        out = {}
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            out[pid] = int(re.search(rf"{field}:\s+(\d+)", status).group(1))
+        return out
+
+    def stop(self) -> None:
+        """Stop gunicorn and its workers."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def request(method: str, port: int, path: str, body: bytes | None = None, headers: dict | None = None):
+    """One HTTP request; returns (status, headers, body text)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.headers, resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def log_in(port: int, username: str) -> tuple[str, str]:
+    """Log in through the real form; returns the session cookie and the CSRF token for POSTs."""
+    status, headers, html = request("GET", port, "/auth/login")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    match = CSRF_RE.search(html)
+    token = match.group(1) or match.group(2)
+    body = urlencode({"csrf_token": token, "login": username, "password": DEMO_PASSWORD}).encode()
+    status, headers, _ = request("POST", port, "/auth/login", body, {
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    if status != 302:
+        raise RuntimeError(f"log-in as {username} failed with {status}")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    _, headers, html = request("GET", port, "/", headers={"Cookie": cookie})
+    # Rendering the first form puts the CSRF secret in the session: keep that cookie.
+    if headers.get("Set-Cookie"):
+        cookie = headers["Set-Cookie"].split(";", 1)[0]
+    match = CSRF_RE.search(html)
+    return cookie, match.group(1) or match.group(2)
+
+
+def make_upload_jpeg(path: Path) -> None:
+    """A 12-megapixel (4000 x 3000) photo-like JPEG: gradient, shapes and sensor noise."""
+    from PIL import Image, ImageDraw
+
+    if path.exists():
+        return
+    ramp = Image.linear_gradient("L").resize((4000, 3000))
+    img = Image.merge("RGB", (ramp, ramp.rotate(90, expand=False), Image.new("L", ramp.size, 120)))
+    draw = ImageDraw.Draw(img)
+    for i in range(40):
+        x, y = (i * 977) % 4000, (i * 613) % 3000
+        draw.ellipse((x, y, x + 300, y + 200), fill=((i * 37) % 256, (i * 91) % 256, (i * 53) % 256))
+    noise = Image.effect_noise((4000, 3000), 24).convert("RGB")
+    Image.blend(img, noise, 0.15).save(path, "JPEG", quality=92)
+
+
+LIKE_LUA = """
+local posts = {%(posts)s}
+local n = 0
+wrk.method = "POST"
+wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["X-CSRFToken"] = "%(token)s"
+wrk.headers["Accept"] = "application/json"
+request = function()
+  n = n + 1
+  local post = posts[(math.floor((n - 1) / 2) %% #posts) + 1]
+  local action = (n %% 2 == 1) and "like" or "unlike"
+  return wrk.format(nil, "/posts/" .. post .. "/" .. action)
+end
+"""
+
+UPLOAD_LUA = """
+local f = io.open("%(path)s", "rb")
+local image = f:read("*a")
+f:close()
+local boundary = "----photoshare-bench-boundary"
+local function field(name, value)
+  return "--" .. boundary .. "\\r\\nContent-Disposition: form-data; name=\\"" .. name .. "\\"\\r\\n\\r\\n" ..
+    value .. "\\r\\n"
+end
+wrk.method = "POST"
+wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+wrk.body = field("csrf_token", "%(token)s") .. field("caption", "benchmark upload") .. field("alt_text", "") ..
+  "--" .. boundary .. "\\r\\nContent-Disposition: form-data; name=\\"image\\"; filename=\\"photo.jpg\\"\\r\\n" ..
+  "Content-Type: image/jpeg\\r\\n\\r\\n" .. image .. "\\r\\n--" .. boundary .. "--\\r\\n"
+"""
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(port: int, path: str, duration: float, connections: int, cookie: str = "",
+        script: str | None = None, workdir: Path | None = None) -> dict:
+    """Run wrk against one URL; returns req/s, p50/p99 in ms, request and error counts."""
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    if script:
+        lua = Path(tempfile.mkstemp(suffix=".lua", dir=workdir)[1])
+        lua.write_text(script)
+        args += ["-s", str(lua)]
+    out = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                         check=True).stdout
+    # Requests wrk left queued in gunicorn finish now, not during the next measurement.
+    time.sleep(1)
+    if script:
+        lua.unlink()
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+              "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+    for pct in ("50", "99"):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        result[f"p{pct}_ms"] = round(float(m.group(1)) * _UNITS[m.group(2)], 2)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result["bad_responses"] = int(bad.group(1)) if bad else 0
+    result["socket_errors"] = sum(int(x) for x in errors.groups()) if errors else 0
+    return result
+
+
+def statements_of(port: int, cookie: str, method: str, path: str, db: psycopg.Connection,
+                  body: bytes | None = None, headers: dict | None = None) -> dict:
+    """Run one request alone and count the SQL statements the app ran for it."""
+    queries.bench_reset_statement_stats(db)
+    status, _, _ = request(method, port, path, body, {"Cookie": cookie, **(headers or {})})
+    rows = list(queries.bench_statements_since_reset(db))
+    return {"status": status, "statements": sum(r["calls"] for r in rows),
+            "queries": [" ".join(r["query"].split())[:160] for r in rows]}
+
+
+def explain(db: psycopg.Connection, name: str, params: dict) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a named query with real parameters."""
+    sql = getattr(queries, name).sql
+    rows = db.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+    return "\n".join(next(iter(r.values())) for r in rows)
+
+
+def prepare_database(args, out: Path) -> tuple[str, object | None]:
+    """Start (or reuse) the benchmark's PostgreSQL, migrate and seed it; returns its URL and server."""
+    from photoshare.migrate import upgrade
+    from tests.postgres_server import start_postgresql
+
+    scale = SCALES[args.scale]
+    server = None
+    if args.database_url:
+        url = args.database_url
+    else:
+        base = out / "pg" if args.reuse else None
+        server = start_postgresql(base_dir=base, extra_args=PG_ARGS)
+        url = server.url()
+    upgrade(url, log=lambda _msg: None)
+    # A reused data folder remembers what it was seeded with; an external database is taken as is.
+    marker = out / "pg" / "seeded.json"
+    wanted = json.dumps(scale, sort_keys=True)
+    if args.reuse and (args.database_url or (marker.exists() and marker.read_text() == wanted)):
+        print(f"reusing the seeded {args.scale} database")
+        return url, server
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY}
+    shutil.rmtree(out / "media", ignore_errors=True)
+    started = time.monotonic()
+    subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "seed", "--reset",
+                    *[f"--{k}={v}" for k, v in scale.items()]], cwd=ROOT, env=env, check=True)
+    (out / "seed_seconds.txt").write_text(f"{time.monotonic() - started:.1f}\n")
+    if server is not None and args.reuse:
+        marker.write_text(wanted)
+    return url, server
+
+
+def main(argv=None) -> int:
+    """Run the whole benchmark; returns the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=SCALES, default="small")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded server in bench/out/<scale>/")
+    parser.add_argument("--database-url", help="use this database instead of starting one")
+    parser.add_argument("--out", type=Path, help="folder for results.json (default bench/out/<scale>)")
+    parser.add_argument("--soak", type=int, default=0, help="then serve this many feed requests, sampling memory")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk)")
+
+    out = (args.out or ROOT / "bench" / "out" / args.scale).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    url, pg = prepare_database(args, out)
+    servers = []
+    try:
+        results = run(args, out, url, servers)
+    finally:
+        for s in servers:
+            s.stop()
+        if pg is not None:
+            pg.stop()
+            if not args.reuse:
+                shutil.rmtree(pg._photoshare_base_dir, ignore_errors=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    print_table(results)
+    over = [p for p, r in results["pages"].items() if r["statements"] > STATEMENT_BUDGET[p]]
+    failed = [p for p, r in results["pages"].items() if r["status"] >= 400 or r["bad_responses"]]
+    if over or failed:
+        print(f"over the statement budget: {over}; failing pages: {failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(args, out: Path, url: str, servers: list) -> dict:
+    """Measure every page against a running database; returns the results."""
+    workers = 2 * (os.cpu_count() or 1)
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY,
+           # A sync worker serves one request at a time: one connection is all it uses.
+           "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2"}
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
+        queries.bench_enable_statement_stats(db)
+        viewer = queries.bench_viewer(db)
+        heaviest = queries.bench_heaviest_author(db)
+        most_liked = queries.bench_most_liked_post(db)
+        unliked = queries.bench_unliked_post(db) or most_liked
+        total = queries.bench_post_count(db)
+        deep = queries.bench_feed_position(db, offset=int(total * 0.9))
+        cursor = Cursor.after(type("Row", (), deep)).encode()
+        like_posts = [r["id"] for r in queries.bench_some_posts(db, limit=64)]
+        results = {"scale": args.scale, "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "machine": {**machine(), "postgresql": queries.bench_server_version(db)},
+                   "gunicorn_workers": workers, "connections": args.connections, "duration_s": args.duration,
+                   "data": {"posts": total, "heaviest_author_posts": heaviest["post_count"],
+                            "most_liked_post_likes": most_liked["like_count"]},
+                   "pages": {}, "explain": {}}
+        seed_seconds = out / "seed_seconds.txt"
+        if seed_seconds.exists():
+            results["data"]["seed_seconds"] = float(seed_seconds.read_text())
+
+        hello = Server("bench.hello:app", env, workers)
+        servers.append(hello)
+        results["hello"] = wrk(hello.port, "/", args.duration, args.connections)
+        hello.stop()
+
+        app = Server("wsgi:app", env, workers)
+        servers.append(app)
+        cookie, token = log_in(app.port, viewer["username"])
+        pages = {
+            "feed_page_1": "/",
+            "feed_90pct": f"/?before={cursor}",
+            "profile_heaviest": f"/u/{heaviest['username']}",
+            "post_most_liked": f"/posts/{most_liked['id']}",
+            "post_no_likes": f"/posts/{unliked['id']}",
+        }
+        for name, path in pages.items():
+            for _ in range(2 * workers):  # every worker warm: templates compiled, pool filled
+                request("GET", app.port, path, headers={"Cookie": cookie})
+            counted = statements_of(app.port, cookie, "GET", path, db)
+            results["pages"][name] = {**counted, **wrk(app.port, path, args.duration, args.connections, cookie)}
+        like_headers = {"X-CSRFToken": token, "Accept": "application/json"}
+        post_id = like_posts[0]
+        like = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/like", db, headers=like_headers)
+        unlike = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/unlike", db, headers=like_headers)
+        script = LIKE_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token}
+        lu = wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out)
+        lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
+        results["pages"]["like_unlike"] = {"status": max(like["status"], unlike["status"]),
+                                           "statements": like["statements"] + unlike["statements"],
+                                           "queries": like["queries"] + unlike["queries"], **lu}
+
+        photo = out / "upload-12mp.jpg"
+        make_upload_jpeg(photo)
+        rss_before = app.memory_kib("VmHWM")
+        script = UPLOAD_LUA % {"path": photo, "cookie": cookie, "token": token}
+        upload = wrk(app.port, "/posts/new", args.duration, 2, script=script, workdir=out)
+        upload["images_per_s"] = upload.pop("rps")
+        upload["file_mib"] = round(photo.stat().st_size / 2**20, 1)
+        upload["peak_worker_rss_mib_before"] = round(max(rss_before.values()) / 1024, 1)
+        upload["peak_worker_rss_mib"] = round(max(app.memory_kib("VmHWM").values()) / 1024, 1)
+        queries.bench_reset_statement_stats(db)
+        upload.update(status=302, statements=0, queries=[])
+        results["pages"]["upload_12mp"] = upload
+
+        if args.soak:
+            results["soak"] = soak(app, cookie, args)
+
+        hello_rps = results["hello"]["rps"]
+        for page in results["pages"].values():
+            if "rps" in page:
+                page["ratio_to_hello"] = round(page["rps"] / hello_rps, 3)
+
+        viewer_id = viewer["id"]
+        start = Cursor.start()
+        feed = {"viewer_id": viewer_id, "before_created_at": start.created_at, "before_id": start.id, "limit": 21}
+        explains = {
+            "feed_page_1": [("list_feed_before", feed)],
+            "feed_90pct": [("list_feed_before", {**feed, "before_created_at": deep["created_at"],
+                                                 "before_id": deep["id"]})],
+            "profile_heaviest": [("get_profile_page", {"username": heaviest["username"]}),
+                                 ("list_user_posts_before", {**feed, "user_id": heaviest["id"], "limit": 25})],
+            "post_most_liked": [("get_post_by_id", {"id": most_liked["id"], "viewer_id": viewer_id})],
+            "post_no_likes": [("get_post_by_id", {"id": unliked["id"], "viewer_id": viewer_id})],
+            "session_user": [("get_user_by_id", {"id": viewer_id})],
+        }
+        for page, items in explains.items():
+            results["explain"][page] = {name: explain(db, name, params) for name, params in items}
+    return results
+
+
+def soak(app: Server, cookie: str, args) -> list[dict]:
+    """Serve the feed in slices until args.soak requests, recording each worker's memory."""
+    samples, served = [], 0
+    while served < args.soak:
+        r = wrk(app.port, "/", 10, args.connections, cookie)
+        served += r["requests"]
+        rss = app.memory_kib()
+        samples.append({"requests": served, "rss_mib": sorted(round(v / 1024, 1) for v in rss.values())})
+        print(f"soak: {served} requests, worker RSS MiB {samples[-1]['rss_mib']}")
+    return samples
+
+
+def print_table(results: dict) -> None:
+    """The results as a plain-text table."""
+    hello = results["hello"]
+    print(f"\n{results['scale']} scale, {results['gunicorn_workers']} gunicorn workers, "
+          f"{results['connections']} connections, {results['duration_s']:.0f} s each")
+    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'SQL':>5}")
+    print(f"{'hello (bare)':<18}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}{0:>5}")
+    for name, r in results["pages"].items():
+        rps = r.get("rps", r.get("images_per_s", 0))
+        ratio = r.get("ratio_to_hello", 0)
+        print(f"{name:<18}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}{r['statements']:>5}")
+    up = results["pages"]["upload_12mp"]
+    print(f"upload: {up['images_per_s']} images/s, peak worker RSS {up['peak_worker_rss_mib']} MiB "
+          f"(before uploads {up['peak_worker_rss_mib_before']} MiB)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,379 @@
+"""Bulk demo data (`flask seed`): users, posts, likes and images, loaded with COPY in one transaction."""
+
+import errno
+import io
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import psycopg
+from PIL import Image, ImageDraw, ImageOps
+from tqdm import tqdm
+from werkzeug.security import generate_password_hash
+
+from .media.images import ProcessedImage, process_image
+from .media.keys import rendition_key
+from .media.local import LocalMediaStore
+from .media.storage import put_image
+from .media.store import MediaStore
+from .queries import queries
+
+# Every demo account shares this password (hashed once: scrypt is slow by design).
+DEMO_PASSWORD = "photoshare-demo"  # noqa: S105 - documented demo password, not a secret
+
+_DAY_US = 86_400 * 1_000_000
+# Binary COPY timestamps count microseconds from 2000-01-01 UTC.
+_PG_EPOCH_US = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_BINARY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+# like_post rows as binary COPY tuples: field count, then (length, value) per column.
+_LIKE_ROW = np.dtype([
+    ("fields", ">i2"),
+    ("id_len", ">i4"), ("id", ">i8"),
+    ("user_len", ">i4"), ("user_id", ">i8"),
+    ("post_len", ">i4"), ("post_id", ">i8"),
+    ("created_len", ">i4"), ("created_at", ">i8"),
+    ("updated_len", ">i4"), ("updated_at", ">i8"),
+])
+# ext4 allows 65,000 links to one file; past this a fresh copy becomes the link source.
+_MAX_LINKS = 60_000
+
+_FIRST = ("ava", "noah", "mia", "liam", "zoe", "omar", "lena", "ivan", "sara", "yuki", "ines", "tom",
+          "nina", "raj", "eva", "leo", "amara", "felix", "hana", "diego", "maya", "jonas", "aisha", "kai")
+_LAST = ("smith", "garcia", "chen", "okafor", "muller", "rossi", "silva", "novak", "kim", "dubois",
+         "haddad", "larsen", "tanaka", "kowalski", "nguyen", "costa", "walsh", "ali", "berg", "moreau")
+_OPENERS = ("Golden hour", "Sunday walk", "Coffee first", "City lights", "Back at the lake", "Morning run",
+            "Street corner", "Rainy afternoon", "Weekend market", "Old harbour", "First snow", "Road trip",
+            "Garden update", "Late night", "Mountain air", "Picnic", "Studio day", "Train window")
+_TAILS = ("", " ☀️", " with friends", ", finally", " #nofilter", " — again", " #photography", " 📷",
+          ", no words needed", " #weekend", ". Worth the wait.", " #travel", " and a long chat")
+_PALETTE = {"orange": (240, 140, 40), "teal": (30, 150, 150), "navy": (25, 40, 90), "rose": (220, 110, 140),
+            "olive": (120, 130, 50), "sand": (225, 200, 160), "plum": (110, 50, 100), "sky": (120, 180, 235)}
+_SIZES = ((1280, 960), (960, 1280), (1080, 1080), (1280, 720), (1080, 1350))
+
+
+class SeedError(Exception):
+    """The seed cannot run as asked (bad sizes, or data already present)."""
+
+
+@dataclass(frozen=True)
+class SeedOptions:
+    """How much demo data to make."""
+
+    users: int = 1_000
+    posts: int = 10_000
+    likes: int = 100_000
+    images: int = 10
+    random_seed: int = 1
+    reset: bool = False
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """What a seed run created, and how long it took."""
+
+    users: int
+    posts: int
+    likes: int
+    images: int
+    objects: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SampleImage:
+    """A generated picture after the upload pipeline, with a description for its alt text."""
+
+    processed: ProcessedImage
+    alt_text: str
+
+
+def _validate(opts: SeedOptions) -> None:
+    if min(opts.users, opts.posts, opts.images) < 1 or opts.likes < 0:
+        raise SeedError("--users, --posts and --images must be at least 1, --likes at least 0.")
+    # Likes are unique per (user, post); leave room so sampling without duplicates converges.
+    if opts.likes > opts.users * opts.posts // 2:
+        raise SeedError(f"--likes can be at most half of users x posts ({opts.users * opts.posts // 2}).")
+
+
+def make_sample_images(count: int, rng: np.random.Generator) -> list[SampleImage]:
+    """Distinct pictures (gradient and shapes) passed through the real upload pipeline."""
+    samples = []
+    names = list(_PALETTE)
+    for _ in range(count):
+        width, height = _SIZES[int(rng.integers(len(_SIZES)))]
+        low, high = (names[i] for i in rng.choice(len(names), 2, replace=False))
+        ramp = Image.linear_gradient("L").rotate(float(rng.integers(360))).resize((width, height))
+        img = ImageOps.colorize(ramp, _PALETTE[low], _PALETTE[high])
+        draw = ImageDraw.Draw(img)
+        for _ in range(int(rng.integers(3, 9))):
+            x, y = int(rng.integers(width)), int(rng.integers(height))
+            r = int(rng.integers(min(width, height) // 20, min(width, height) // 4))
+            colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+            if rng.random() < 0.5:
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+            else:
+                draw.rectangle((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
+        buf = _jpeg_bytes(img)
+        samples.append(SampleImage(process_image(buf, "post"), f"Abstract shapes on a {low} and {high} gradient"))
+    return samples
+
+
+def _jpeg_bytes(img: Image.Image) -> bytes:
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+@dataclass
+class _Plan:
+    """The generated rows, as arrays (ids are 1-based and dense)."""
+
+    user_created_us: np.ndarray
+    post_author: np.ndarray
+    post_created_us: np.ndarray
+    post_image: np.ndarray
+    post_caption: np.ndarray
+    post_like_count: np.ndarray
+    like_user: np.ndarray
+    like_post: np.ndarray
+    like_created_us: np.ndarray
+
+
+def _plan(opts: SeedOptions, rng: np.random.Generator, now_us: int) -> _Plan:
+    """Skewed, realistic rows: a few prolific authors, a few viral posts, a year of history."""
+    users, posts, likes = opts.users, opts.posts, opts.likes
+    start_us = now_us - 365 * _DAY_US
+    # Accounts open over the month before the first post.
+    user_created_us = start_us - 30 * _DAY_US + (np.arange(users, dtype=np.int64) * 30 * _DAY_US) // users
+    # Post ids follow time, as they would in production.
+    post_created_us = np.sort(rng.integers(start_us, now_us - 60_000_000, posts, dtype=np.int64))
+    # Authors: a power law over a shuffled order, so a few users own thousands of posts.
+    order = rng.permutation(users).astype(np.int64) + 1
+    post_author = order[np.minimum((users * rng.random(posts) ** 2.5).astype(np.int64), users - 1)]
+    post_image = rng.integers(0, opts.images, posts)
+    post_caption = rng.integers(0, len(_OPENERS) * len(_TAILS) + len(_OPENERS), posts)
+
+    like_keys = _like_pairs(users, posts, likes, rng)
+    like_post = like_keys // users
+    like_user = like_keys % users + 1
+    post_time = post_created_us[like_post]
+    # Most likes come soon after the post appears.
+    like_created_us = post_time + ((now_us - post_time) * rng.random(likes) ** 3).astype(np.int64)
+    post_like_count = np.bincount(like_post, minlength=posts)
+    return _Plan(user_created_us, post_author, post_created_us, post_image, post_caption,
+                 post_like_count, like_user, like_post + 1, like_created_us)
+
+
+def _like_pairs(users: int, posts: int, likes: int, rng: np.random.Generator) -> np.ndarray:
+    """`likes` distinct (post index, user index) pairs encoded as post * users + user, sorted."""
+    if likes == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Viral posts: up to 90 % of all users like each of them, a quarter of all likes at most.
+    viral_share = np.array([0.9, 0.6, 0.4, 0.25, 0.15])[: max(0, min(5, posts - 1))]
+    viral_counts = (viral_share * users).astype(np.int64)
+    if viral_counts.sum() > likes // 4:
+        viral_counts = (viral_counts * (likes // 4) / max(1, viral_counts.sum())).astype(np.int64)
+    viral_posts = rng.choice(posts, len(viral_counts), replace=False)
+    parts = [np.int64(p) * users + rng.choice(users, int(c), replace=False)
+             for p, c in zip(viral_posts, viral_counts, strict=True)]
+    rest = likes - int(viral_counts.sum())
+    # The long tail: log-normal popularity, capped so no post needs more likers than exist.
+    weights = rng.lognormal(0.0, 1.4, posts)
+    weights[viral_posts] = 0.0
+    weights = np.minimum(weights, weights.sum() * 0.3 * users / max(rest, 1))
+    weights /= weights.sum()
+    keys = np.zeros(0, dtype=np.int64)
+    for _ in range(100):
+        missing = rest - len(keys)
+        if missing <= 0:
+            break
+        draw = int(missing * 1.05) + 64
+        new = rng.choice(posts, draw, p=weights).astype(np.int64) * users + rng.integers(0, users, draw)
+        keys = np.unique(np.concatenate([keys, new]))
+    else:
+        raise SeedError("could not draw enough distinct likes; ask for fewer likes or more users")
+    if len(keys) > rest:
+        keys = np.delete(keys, rng.choice(len(keys), len(keys) - rest, replace=False))
+    return np.sort(np.concatenate([keys, *parts]))
+
+
+def _iso(us: np.ndarray) -> np.ndarray:
+    """Timestamps as ISO text ('2025-03-04T05:06:07.123456')."""
+    return np.datetime_as_string(us.astype("datetime64[us]"), unit="us")
+
+
+def _post_key(post_id: int, iso: str, ext: str) -> str:
+    # The key's stamp is the post's own time, in the format of media.keys.
+    return f"post/{post_id}-{iso.replace('-', '').replace(':', '').replace('.', '')}Z.{ext}"
+
+
+def _caption(index: int) -> str:
+    if index >= len(_OPENERS) * len(_TAILS):
+        return ""
+    return _OPENERS[index // len(_TAILS)] + _TAILS[index % len(_TAILS)]
+
+
+class _ObjectWriter:
+    """Stores each post's image: hard links to one stored copy on the local backend, puts elsewhere."""
+
+    def __init__(self, store: MediaStore, samples: list[SampleImage]):
+        self.store = store
+        self.samples = samples
+        self.root = Path(store.root) if isinstance(store, LocalMediaStore) else None
+        self.sources: dict[tuple[int, int], tuple[Path, int]] = {}
+        self.written = 0
+
+    def write(self, key: str, sample: int) -> None:
+        """Store the image and its renditions under key."""
+        image = self.samples[sample].processed
+        if self.root is None:
+            put_image(self.store, key, image)
+            self.written += 1 + len(image.renditions)
+            return
+        variants = [(0, key, image.main.data)] + [
+            (width, rendition_key(key, width), enc.data) for width, enc in image.renditions.items()]
+        for width, vkey, data in variants:
+            self._link(sample, width, vkey, data, image.content_type)
+            self.written += 1
+
+    def _link(self, sample: int, width: int, key: str, data: bytes, content_type: str) -> None:
+        source = self.sources.get((sample, width))
+        target = self.root / key
+        if source is not None and source[1] < _MAX_LINKS:
+            try:
+                os.link(source[0], target)
+            except FileExistsError:
+                # A key left by an earlier seed with the same timestamp: replace it.
+                target.unlink()
+                os.link(source[0], target)
+            except OSError as exc:
+                if exc.errno != errno.EMLINK:
+                    raise
+            else:
+                self.sources[(sample, width)] = (source[0], source[1] + 1)
+                return
+        self.store.put_object(key, data, content_type)
+        self.sources[(sample, width)] = (target, 1)
+
+
+def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=print) -> SeedSummary:
+    """Fill the database and the media store with demo data, in one transaction."""
+    _validate(opts)
+    started = time.monotonic()
+    rng = np.random.default_rng(opts.random_seed)
+    now_us = int(time.time() * 1_000_000)
+    quiet = not opts.progress
+
+    if queries.count_seed_rows(conn) and not opts.reset:
+        raise SeedError("the database already has users, posts or likes; pass --reset to replace them")
+
+    with tqdm(total=opts.images, desc="images", unit="img", disable=quiet) as bar:
+        samples = []
+        for _ in range(opts.images):
+            samples.extend(make_sample_images(1, rng))
+            bar.update()
+    log("planning rows")
+    plan = _plan(opts, rng, now_us)
+    password = generate_password_hash(DEMO_PASSWORD)
+    post_iso = _iso(plan.post_created_us)
+    keys = [_post_key(i + 1, post_iso[i], samples[plan.post_image[i]].processed.ext) for i in range(opts.posts)]
+
+    writer = _ObjectWriter(store, samples)
+    failure: list[BaseException] = []
+
+    def write_objects() -> None:
+        try:
+            with tqdm(total=opts.posts, desc="media", unit="post", disable=quiet, position=1) as bar:
+                for i, key in enumerate(keys):
+                    writer.write(key, int(plan.post_image[i]))
+                    if i % 1000 == 999:
+                        bar.update(1000)
+                bar.update(opts.posts % 1000)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the loading thread
+            failure.append(exc)
+
+    # Objects are written while PostgreSQL loads rows: one is disk-bound, the other CPU-bound.
+    media_thread = threading.Thread(target=write_objects, name="seed-media")
+    with conn.transaction():
+        queries.prepare_seed_load(conn)
+        media_thread.start()
+        try:
+            _copy_users(conn, opts, plan, password, quiet)
+            _copy_posts(conn, opts, plan, samples, keys, post_iso, quiet)
+            _copy_likes(conn, plan, quiet)
+            log("building indexes and checking foreign keys")
+            queries.finish_seed_load(conn)
+            wrong = queries.count_wrong_like_counts(conn)
+            if wrong:
+                raise SeedError(f"{wrong} posts have a like_count that disagrees with like_post")
+        finally:
+            media_thread.join()
+        if failure:
+            raise SeedError(f"storing images failed: {failure[0]}") from failure[0]
+        queries.analyze_seeded_tables(conn)
+    return SeedSummary(opts.users, opts.posts, opts.likes, opts.images, writer.written,
+                       time.monotonic() - started)
+
+
+def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool) -> None:
+    created = _iso(plan.user_created_us)
+    with conn.cursor().copy(queries.copy_users.sql) as copy, \
+            tqdm(total=opts.users, desc="users", unit="row", disable=quiet) as bar:
+        for lo in range(0, opts.users, 50_000):
+            lines = []
+            for i in range(lo, min(lo + 50_000, opts.users)):
+                name = f"{_FIRST[i % len(_FIRST)]}.{_LAST[(i // len(_FIRST)) % len(_LAST)]}{i + 1}"
+                lines.append(f"{i + 1}\t{name}\t{name}@example.com\t{password}\t{created[i]}Z\t{created[i]}Z\n")
+            copy.write("".join(lines))
+            bar.update(len(lines))
+    with conn.cursor().copy(queries.copy_profiles.sql) as copy:
+        for lo in range(0, opts.users, 50_000):
+            copy.write("".join(f"{i + 1}\t{i + 1}\t{created[i]}Z\t{created[i]}Z\n"
+                               for i in range(lo, min(lo + 50_000, opts.users))))
+
+
+def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage], keys: list[str],
+                post_iso: np.ndarray, quiet: bool) -> None:
+    captions = [_caption(i) for i in range(len(_OPENERS) * len(_TAILS) + len(_OPENERS))]
+    images = [(s.alt_text, s.processed.main.width, s.processed.main.height) for s in samples]
+    author, image, caption, likes = (plan.post_author.tolist(), plan.post_image.tolist(),
+                                     plan.post_caption.tolist(), plan.post_like_count.tolist())
+    with conn.cursor().copy(queries.copy_posts.sql) as copy, \
+            tqdm(total=opts.posts, desc="posts", unit="row", disable=quiet) as bar:
+        for lo in range(0, opts.posts, 50_000):
+            lines = []
+            for i in range(lo, min(lo + 50_000, opts.posts)):
+                alt, width, height = images[image[i]]
+                stamp = post_iso[i]
+                lines.append(f"{i + 1}\t{author[i]}\t{captions[caption[i]]}\t{keys[i]}\t{likes[i]}\t"
+                             f"{stamp}Z\t{stamp}Z\t{alt}\t{width}\t{height}\n")
+            copy.write("".join(lines))
+            bar.update(len(lines))
+
+
+def _copy_likes(conn, plan: _Plan, quiet: bool) -> None:
+    total = len(plan.like_user)
+    chunk = 1_000_000
+    with conn.cursor().copy(queries.copy_likes.sql) as copy, \
+            tqdm(total=total, desc="likes", unit="row", disable=quiet) as bar:
+        copy.write(_BINARY_HEADER)
+        for lo in range(0, total, chunk):
+            hi = min(lo + chunk, total)
+            rows = np.empty(hi - lo, dtype=_LIKE_ROW)
+            rows["fields"] = 5
+            for name in ("id_len", "user_len", "post_len", "created_len", "updated_len"):
+                rows[name] = 8
+            rows["id"] = np.arange(lo + 1, hi + 1, dtype=np.int64)
+            rows["user_id"] = plan.like_user[lo:hi]
+            rows["post_id"] = plan.like_post[lo:hi]
+            rows["created_at"] = plan.like_created_us[lo:hi] - _PG_EPOCH_US
+            rows["updated_at"] = rows["created_at"]
+            copy.write(rows.tobytes())
+            bar.update(hi - lo)
+        copy.write(_BINARY_TRAILER)

@@ -1,0 +1,58 @@
+-- Look-ups for the benchmark (bench/run.py): which pages to measure on the seeded data.
+
+-- name: bench_heaviest_author^
+-- The user with the most posts: the most expensive profile page.
+SELECT u.id, u.username, count(*) AS post_count
+FROM posts p
+JOIN users u ON u.id = p.user_id
+GROUP BY u.id, u.username
+ORDER BY count(*) DESC, u.id
+LIMIT 1;
+
+-- name: bench_most_liked_post^
+-- The post with the most likes.
+SELECT id, like_count FROM posts ORDER BY like_count DESC, id LIMIT 1;
+
+-- name: bench_unliked_post^
+-- A post nobody likes, to compare with the most-liked one.
+SELECT id, like_count FROM posts WHERE like_count = 0 ORDER BY id LIMIT 1;
+
+-- name: bench_feed_position^
+-- The feed row at a given depth, whose (created_at, id) is the cursor of the page after it.
+SELECT created_at, id FROM posts ORDER BY created_at DESC, id DESC OFFSET :offset LIMIT 1;
+
+-- name: bench_post_count$
+-- All posts.
+SELECT count(*) FROM posts;
+
+-- name: bench_some_posts
+-- Posts to like and unlike, spread over the table.
+SELECT id FROM posts ORDER BY id DESC LIMIT :limit;
+
+-- name: bench_viewer^
+-- The account the benchmark logs in as: an ordinary user with a few posts.
+SELECT u.id, u.username
+FROM users u
+WHERE EXISTS (SELECT 1 FROM posts p WHERE p.user_id = u.id)
+ORDER BY u.id DESC
+LIMIT 1;
+
+-- name: bench_enable_statement_stats#
+-- pg_stat_statements counts the statements each page runs (the server preloads it).
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+
+-- name: bench_reset_statement_stats#
+-- Forget the statements counted so far.
+SELECT pg_stat_statements_reset();
+
+-- name: bench_statements_since_reset
+-- Statements run by the app since the last reset (the benchmark's own look-ups excluded).
+SELECT query, calls
+FROM pg_stat_statements
+WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND position('pg_stat_statements' in query) = 0
+ORDER BY calls DESC;
+
+-- name: bench_server_version$
+-- The PostgreSQL version, for the results.
+SELECT current_setting('server_version');

@@ -1,0 +1,28 @@
+"""The benchmark's small scale, end to end: it must finish and keep every page to a few statements."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.run import STATEMENT_BUDGET
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_small_scale_runs_and_counts_statements(tmp_path):
+    assert shutil.which("wrk"), "the benchmark needs wrk (apt-get install wrk)"
+    proc = subprocess.run([sys.executable, "bench/run.py", "--scale", "small", "--duration", "2",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    pages = results["pages"]
+    assert set(pages) == set(STATEMENT_BUDGET)
+    for name, page in pages.items():
+        # Timings vary by machine; what must hold is that every page answered and stayed within its budget.
+        assert page["bad_responses"] == 0, (name, page)
+        assert page["requests"] > 0, (name, page)
+        assert page["statements"] <= STATEMENT_BUDGET[name], (name, page["queries"])
+    assert pages["feed_page_1"]["statements"] <= 3
+    assert results["explain"]["feed_90pct"]["list_feed_before"].startswith("Limit")

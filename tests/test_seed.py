@@ -1,0 +1,69 @@
+"""`flask seed`: bulk demo data that leaves the database consistent and the images stored."""
+
+from photoshare.media.keys import rendition_key
+from photoshare.media.store import create_store
+from photoshare.seed import DEMO_PASSWORD
+
+CATALOG = """
+SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+WHERE conrelid IN ('posts'::regclass, 'like_post'::regclass, 'users'::regclass, 'profile'::regclass)
+UNION ALL
+SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+UNION ALL
+SELECT tgname || ':' || tgenabled::text, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+ORDER BY 1, 2
+"""
+
+
+def _seed(app, *args):
+    return app.test_cli_runner().invoke(args=["seed", "--quiet", *args])
+
+
+def test_seed_loads_consistent_data(app, db, auth, app_config):
+    catalog_before = db.execute(CATALOG).fetchall()
+    result = _seed(app, "--users", "60", "--posts", "400", "--likes", "3000", "--images", "3")
+    assert result.exit_code == 0, result.output
+    assert "Seeded 60 users, 400 posts, 3000 likes" in result.output
+
+    counts = db.execute("SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM profile) AS profiles,"
+                        " (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM like_post) AS likes").fetchone()
+    assert counts == {"users": 60, "profiles": 60, "posts": 400, "likes": 3000}
+    # The derived counter is exact, and the constraints and indexes are the schema's own again.
+    wrong = db.execute("SELECT count(*) AS n FROM posts p WHERE like_count <> "
+                       "(SELECT count(*) FROM like_post l WHERE l.post_id = p.id)").fetchone()
+    assert wrong["n"] == 0
+    assert db.execute(CATALOG).fetchall() == catalog_before
+    # Skew: the most-liked post has far more likes than the average (7.5).
+    assert db.execute("SELECT max(like_count) AS m FROM posts").fetchone()["m"] >= 10
+    spread = db.execute("SELECT max(created_at) - min(created_at) AS span FROM posts").fetchone()["span"]
+    assert spread.days >= 300
+
+    # Identity sequences moved past the loaded ids: the app can add rows.
+    db.execute("INSERT INTO users (username, email, password) VALUES ('newcomer', 'n@example.com', 'x:y$z')")
+    # Every post's image and rendition are in the store.
+    store = create_store(app_config)
+    for row in db.execute("SELECT image FROM posts ORDER BY random() LIMIT 20"):
+        assert store.exists(row["image"]) and store.exists(rendition_key(row["image"], 640))
+
+    # A demo account logs in with the documented password and sees the feed.
+    user = db.execute("SELECT username FROM users ORDER BY id LIMIT 1").fetchone()["username"]
+    assert auth.login(user, DEMO_PASSWORD).status_code == 302
+    page = auth.client.get("/").get_data(as_text=True)
+    assert page.count('class="post"') == 20
+
+
+def test_seed_refuses_existing_data_without_reset(app, db):
+    assert _seed(app, "--users", "5", "--posts", "10", "--likes", "10", "--images", "1").exit_code == 0
+    again = _seed(app, "--users", "5", "--posts", "10", "--likes", "10", "--images", "1")
+    assert again.exit_code != 0
+    assert "--reset" in again.output
+    replaced = _seed(app, "--users", "7", "--posts", "12", "--likes", "20", "--images", "1", "--reset")
+    assert replaced.exit_code == 0, replaced.output
+    assert db.execute("SELECT count(*) AS n FROM users").fetchone()["n"] == 7
+
+
+def test_seed_rejects_impossible_sizes(app, db):
+    result = _seed(app, "--users", "2", "--posts", "2", "--likes", "100")
+    assert result.exit_code != 0
+    assert "at most half" in result.output
+    assert db.execute("SELECT count(*) AS n FROM users").fetchone()["n"] == 0
