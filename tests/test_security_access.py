@@ -1,6 +1,7 @@
 """Authorization and CSRF on every state-changing route: refused, and nothing changed in the database or the store."""
 
 import io
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_anonymous_cannot_change_anything(app, world, db, media_root):
             assert response.status_code == 302
             continue
         assert response.status_code == 302, path
-        assert response.headers["Location"].startswith("/auth/login?next="), path
+        assert urlsplit(response.headers["Location"]).path == "/auth/login", path
         assert snapshot(db, media_root) == before, path
 
 
