@@ -240,7 +240,7 @@ def check_invariants(report: Report, database_url: str, store_config: dict) -> N
         collected = collect_garbage(store, conn, grace_seconds=0, apply=True, echo=lambda _line: None)
     left = {o.key for prefix in ("post/", "profile/") for o in store.list_objects(prefix)} - wanted
     still_there = [k for k in wanted if not store.exists(k)]
-    report.check("no unreferenced object after media gc, nothing referenced lost", not left and not still_there,
+    report.check("after media gc: no orphan, nothing referenced lost", not left and not still_there,
                  f"gc removed {collected}")
 
 
