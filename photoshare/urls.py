@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Flask, request, url_for
 
-_ARGUMENT = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
+_ARGUMENT = re.compile(r"<(?:(?P<converter>[a-z]+)(?P<options>\([^)<>]*\))?:)?(?P<name>\w+)>")
 # The characters Werkzeug leaves unquoted in a path segment and in a query string.
 _PATH_SAFE = "!$&'()*+,/:;=@"
 _QUERY_SAFE = "!$'()*,/:;?@"
@@ -23,12 +23,15 @@ def _compile(rule_text: str) -> list[tuple[str, str | None, str | None]] | None:
     """The rule as (literal, argument, converter) pieces, or None when it needs Werkzeug."""
     pieces, pos = [], 0
     for match in _ARGUMENT.finditer(rule_text):
-        if match.group("converter") not in _PLAIN_CONVERTERS:
+        converter = match.group("converter")
+        options = match.group("options") or ""
+        # int's min, max and signed only restrict matching: it builds str(value) whatever they are.
+        if converter not in _PLAIN_CONVERTERS or (options and (converter != "int" or "fixed_digits" in options)):
             return None
         pieces.append((rule_text[pos:match.start()], match.group("name"), match.group("converter")))
         pos = match.end()
     if "<" in rule_text[pos:]:
-        return None  # a converter with arguments, e.g. <int(min=1):id>
+        return None  # a converter this regex does not read
     pieces.append((rule_text[pos:], None, None))
     return pieces
 
@@ -51,23 +54,27 @@ class UrlBuilder:
                 rule = found[0]
                 if len(found) == 1 and not rule.defaults and not rule.subdomain and not rule.host:
                     pieces = _compile(rule.rule)
-                    if pieces is not None:
+                    # An argument named _x would read as url_for's own _external, _anchor...
+                    if pieces is not None and not any(arg.startswith("_") for arg in rule.arguments):
                         self._routes[endpoint] = (pieces, frozenset(rule.arguments))
         return self._routes
 
     def __call__(self, endpoint: str, **values) -> str:
-        route = self._table().get(endpoint)
-        if (route is None or self.app.url_default_functions
-                or any(key.startswith("_") for key in values) or not route[1] <= values.keys()):
+        route = (self._routes if self._routes is not None else self._table()).get(endpoint)
+        if route is None or self.app.url_default_functions:
             return url_for(endpoint, **values)
         pieces, arguments = route
+        query = None
+        if len(values) != len(arguments) or not arguments <= values.keys():
+            if not arguments <= values.keys() or any(key[0] == "_" for key in values):
+                return url_for(endpoint, **values)
+            query = [(k, v) for k, v in values.items() if k not in arguments and v is not None]
         out = [request.script_root]
         for literal, name, converter in pieces:
             out.append(literal)
             if name is not None:
                 value = values[name]
                 out.append(str(value) if converter == "int" else quote(str(value), safe=_PATH_SAFE))
-        query = [(k, v) for k, v in values.items() if k not in arguments and v is not None]
         if query:
             out.append("?" + urlencode(query, doseq=True, safe=_QUERY_SAFE))
         return "".join(out)
