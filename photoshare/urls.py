@@ -17,6 +17,8 @@ _ARGUMENT = re.compile(r"<(?:(?P<converter>[a-z]+)(?P<options>\([^)<>]*\))?:)?(?
 _PATH_SAFE = "!$&'()*+,/:;=@"
 _QUERY_SAFE = "!$'()*,/:;?@"
 _PLAIN_CONVERTERS = {None, "default", "string", "path", "int"}
+# A value made only of characters quote() leaves alone needs no quoting (most usernames and keys).
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*")
 
 
 def _compile(rule_text: str) -> list[tuple[str, str | None, str | None]] | None:
@@ -60,21 +62,29 @@ class UrlBuilder:
         return self._routes
 
     def __call__(self, endpoint: str, **values) -> str:
+        return self.build(request.script_root, endpoint, values) or url_for(endpoint, **values)
+
+    def build(self, root: str, endpoint: str, values: dict) -> str | None:
+        """The URL under script root `root` by string formatting, or None when Flask must build it."""
         route = (self._routes if self._routes is not None else self._table()).get(endpoint)
         if route is None or self.app.url_default_functions:
-            return url_for(endpoint, **values)
+            return None
         pieces, arguments = route
         query = None
         if len(values) != len(arguments) or not arguments <= values.keys():
             if not arguments <= values.keys() or any(key[0] == "_" for key in values):
-                return url_for(endpoint, **values)
+                return None
             query = [(k, v) for k, v in values.items() if k not in arguments and v is not None]
-        out = [request.script_root]
+        out = [root]
         for literal, name, converter in pieces:
             out.append(literal)
             if name is not None:
                 value = values[name]
-                out.append(str(value) if converter == "int" else quote(str(value), safe=_PATH_SAFE))
+                if converter != "int":
+                    value = str(value)
+                    out.append(value if _UNQUOTED.fullmatch(value) else quote(value, safe=_PATH_SAFE))
+                else:
+                    out.append(str(value))
         if query:
             out.append("?" + urlencode(query, doseq=True, safe=_QUERY_SAFE))
         return "".join(out)
