@@ -21,21 +21,30 @@ _PLAIN_CONVERTERS = {None, "default", "string", "path", "int"}
 _UNQUOTED = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*")
 
 
-def _compile(rule_text: str) -> list[tuple[str, str | None, str | None]] | None:
-    """The rule as (literal, argument, converter) pieces, or None when it needs Werkzeug."""
+def _compile(rule_text: str) -> tuple[str, list[tuple[str, bool, str]]] | None:
+    """The rule as its leading literal and (argument, is_int, literal after it) pieces,
+    or None when it needs Werkzeug."""
     pieces, pos = [], 0
+    head = None
     for match in _ARGUMENT.finditer(rule_text):
         converter = match.group("converter")
         options = match.group("options") or ""
         # int's min, max and signed only restrict matching: it builds str(value) whatever they are.
         if converter not in _PLAIN_CONVERTERS or (options and (converter != "int" or "fixed_digits" in options)):
             return None
-        pieces.append((rule_text[pos:match.start()], match.group("name"), match.group("converter")))
+        literal = rule_text[pos:match.start()]
+        if head is None:
+            head = literal
+        else:
+            pieces[-1] = (*pieces[-1][:2], literal)
+        pieces.append((match.group("name"), converter == "int", ""))
         pos = match.end()
     if "<" in rule_text[pos:]:
         return None  # a converter this regex does not read
-    pieces.append((rule_text[pos:], None, None))
-    return pieces
+    if head is None:
+        return rule_text, []
+    pieces[-1] = (*pieces[-1][:2], rule_text[pos:])
+    return head, pieces
 
 
 class UrlBuilder:
@@ -55,10 +64,10 @@ class UrlBuilder:
             for endpoint, found in rules.items():
                 rule = found[0]
                 if len(found) == 1 and not rule.defaults and not rule.subdomain and not rule.host:
-                    pieces = _compile(rule.rule)
+                    compiled = _compile(rule.rule)
                     # An argument named _x would read as url_for's own _external, _anchor...
-                    if pieces is not None and not any(arg.startswith("_") for arg in rule.arguments):
-                        self._routes[endpoint] = (pieces, frozenset(rule.arguments))
+                    if compiled is not None and not any(arg.startswith("_") for arg in rule.arguments):
+                        self._routes[endpoint] = (*compiled, frozenset(rule.arguments))
         return self._routes
 
     def __call__(self, endpoint: str, **values) -> str:
@@ -69,22 +78,18 @@ class UrlBuilder:
         route = (self._routes if self._routes is not None else self._table()).get(endpoint)
         if route is None or self.app.url_default_functions:
             return None
-        pieces, arguments = route
+        head, pieces, arguments = route
         query = None
         if len(values) != len(arguments) or not arguments <= values.keys():
             if not arguments <= values.keys() or any(key[0] == "_" for key in values):
                 return None
             query = [(k, v) for k, v in values.items() if k not in arguments and v is not None]
-        out = [root]
-        for literal, name, converter in pieces:
-            out.append(literal)
-            if name is not None:
-                value = values[name]
-                if converter != "int":
-                    value = str(value)
-                    out.append(value if _UNQUOTED.fullmatch(value) else quote(value, safe=_PATH_SAFE))
-                else:
-                    out.append(str(value))
+        url = root + head
+        for name, is_int, literal in pieces:
+            value = str(values[name])
+            if not is_int and not _UNQUOTED.fullmatch(value):
+                value = quote(value, safe=_PATH_SAFE)
+            url += value + literal
         if query:
-            out.append("?" + urlencode(query, doseq=True, safe=_QUERY_SAFE))
-        return "".join(out)
+            url += "?" + urlencode(query, doseq=True, safe=_QUERY_SAFE)
+        return url
