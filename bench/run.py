@@ -67,6 +67,54 @@ def machine() -> dict:
             "python": platform.python_version(), "kernel": platform.release()}
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a PostgreSQL backend that just ended
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU time the app's workers and PostgreSQL spend per request: unlike req/s, it barely
+    moves when other work shares the machine, so it compares pages within a noisy run."""
+
+    def __init__(self, app_pid: int, pg_pid: int | None):
+        self.app_pid, self.pg_pid = app_pid, pg_pid
+
+    def sample(self) -> tuple[float, float]:
+        """(app seconds, PostgreSQL seconds) so far."""
+        pg = cpu_seconds(process_tree(self.pg_pid)) if self.pg_pid else 0.0
+        return cpu_seconds(process_tree(self.app_pid)[1:]), pg
+
+    def measure(self, run) -> dict:
+        """Run one wrk measurement and add the CPU milliseconds per request it cost."""
+        app0, pg0 = self.sample()
+        result = run()
+        app1, pg1 = self.sample()
+        n = max(1, result["requests"])
+        result["app_cpu_ms"] = round(1000 * (app1 - app0) / n, 3)
+        result["pg_cpu_ms"] = round(1000 * (pg1 - pg0) / n, 3) if self.pg_pid else None
+        return result
+
+
 class Server:
     """A gunicorn process serving one WSGI app on 127.0.0.1."""
 
@@ -231,9 +279,14 @@ def wrk(port: int, path: str, duration: float, connections: int, cookie: str = "
 
 
 def median_round(measured: list[dict]) -> dict:
-    """The round with the median req/s, with every round's req/s beside it."""
+    """The round with the median req/s, every round's req/s, and the median CPU per request."""
     ranked = sorted(measured, key=lambda r: r["rps"])
-    return {**ranked[(len(ranked) - 1) // 2], "rounds_rps": [r["rps"] for r in measured]}
+    out = {**ranked[(len(ranked) - 1) // 2], "rounds_rps": [r["rps"] for r in measured]}
+    for key in ("app_cpu_ms", "pg_cpu_ms"):
+        values = sorted(r[key] for r in measured if r.get(key) is not None)
+        if values:
+            out[key] = values[(len(values) - 1) // 2]
+    return out
 
 
 def statements_of(port: int, cookie: str, method: str, path: str, db: psycopg.Connection,
@@ -305,7 +358,7 @@ def main(argv=None) -> int:
     url, pg = prepare_database(args, out)
     servers = []
     try:
-        results = run(args, out, url, servers)
+        results = run(args, out, url, servers, pg.child_process.pid if pg is not None else None)
     finally:
         for s in servers:
             s.stop()
@@ -323,7 +376,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def run(args, out: Path, url: str, servers: list) -> dict:
+def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> dict:
     """Measure every page against a running database; returns the results."""
     workers = 2 * (os.cpu_count() or 1)
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY,
@@ -357,6 +410,7 @@ def run(args, out: Path, url: str, servers: list) -> dict:
         app = Server("wsgi:app", env, workers)
         servers.append(app)
         cookie, token = log_in(app.port, viewer["username"])
+        meter = CpuMeter(app.proc.pid, pg_pid)
         pages = {
             "feed_page_1": "/",
             "feed_90pct": f"/?before={cursor}",
@@ -371,9 +425,11 @@ def run(args, out: Path, url: str, servers: list) -> dict:
             counted[name] = statements_of(app.port, cookie, "GET", path, db)
         rounds: dict[str, list[dict]] = {"hello": [], **{name: [] for name in pages}}
         for _ in range(args.rounds):
-            rounds["hello"].append(wrk(hello.port, "/", args.duration, args.connections))
+            rounds["hello"].append(CpuMeter(hello.proc.pid, None).measure(
+                lambda: wrk(hello.port, "/", args.duration, args.connections)))
             for name, path in pages.items():
-                rounds[name].append(wrk(app.port, path, args.duration, args.connections, cookie))
+                rounds[name].append(meter.measure(
+                    lambda path=path: wrk(app.port, path, args.duration, args.connections, cookie)))
         hello.stop()
         results["hello"] = median_round(rounds["hello"])
         for name in pages:
@@ -383,7 +439,7 @@ def run(args, out: Path, url: str, servers: list) -> dict:
         like = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/like", db, headers=like_headers)
         unlike = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/unlike", db, headers=like_headers)
         script = LIKE_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token}
-        lu = wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out)
+        lu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out))
         lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
         results["pages"]["like_unlike"] = {"status": max(like["status"], unlike["status"]),
                                            "statements": like["statements"] + unlike["statements"],
@@ -397,7 +453,7 @@ def run(args, out: Path, url: str, servers: list) -> dict:
                                 headers={"Content-Type": content_type})
         script = UPLOAD_LUA % {"path": photo, "cookie": cookie, "token": token}
         # One connection: each upload's latency is its server time. Two: uploads compete for the cores.
-        upload = wrk(app.port, "/posts/new", args.duration, 1, script=script, workdir=out)
+        upload = meter.measure(lambda: wrk(app.port, "/posts/new", args.duration, 1, script=script, workdir=out))
         upload["two_connections"] = wrk(app.port, "/posts/new", args.duration, 2, script=script, workdir=out)
         upload["images_per_s"] = upload.pop("rps")
         upload["file_mib"] = round(photo.stat().st_size / 2**20, 1)
@@ -448,12 +504,14 @@ def print_table(results: dict) -> None:
     hello = results["hello"]
     print(f"\n{results['scale']} scale, {results['gunicorn_workers']} gunicorn workers, "
           f"{results['connections']} connections, {results['duration_s']:.0f} s each")
-    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'SQL':>5}")
-    print(f"{'hello (bare)':<18}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}{0:>5}")
+    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'SQL':>5}{'app CPU':>9}{'pg CPU':>8}")
+    print(f"{'hello (bare)':<18}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}{0:>5}"
+          f"{hello.get('app_cpu_ms') or 0:>9.3f}")
     for name, r in results["pages"].items():
         rps = r.get("rps", r.get("images_per_s", 0))
         ratio = r.get("ratio_to_hello", 0)
-        print(f"{name:<18}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}{r['statements']:>5}")
+        print(f"{name:<18}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}{r['statements']:>5}"
+              f"{r.get('app_cpu_ms') or 0:>9.3f}{r.get('pg_cpu_ms') or 0:>8.3f}")
     up = results["pages"]["upload_12mp"]
     two = up["two_connections"]
     print(f"upload, one at a time: p50 {up['p50_ms']} ms; two at once: p50 {two['p50_ms']} ms, "
