@@ -312,6 +312,9 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             wrong = queries.count_wrong_like_counts(conn)
             if wrong:
                 raise SeedError(f"{wrong} posts have a like_count that disagrees with like_post")
+            wrong = queries.count_wrong_profile_counters(conn)
+            if wrong:
+                raise SeedError(f"{wrong} profiles have counters that disagree with their posts")
         finally:
             media_thread.join()
         if failure:
@@ -332,9 +335,13 @@ def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool
                 lines.append(f"{i + 1}\t{name}\t{name}@example.com\t{password}\t{created[i]}Z\t{created[i]}Z\n")
             copy.write("".join(lines))
             bar.update(len(lines))
+    # The profile counters, from the same plan the posts and their like counts come from.
+    post_count = np.bincount(plan.post_author, minlength=opts.users + 1)[1:].tolist()
+    likes_received = np.bincount(plan.post_author, weights=plan.post_like_count,
+                                 minlength=opts.users + 1)[1:].astype(np.int64).tolist()
     with conn.cursor().copy(queries.copy_profiles.sql) as copy:
         for lo in range(0, opts.users, 50_000):
-            copy.write("".join(f"{i + 1}\t{i + 1}\t{created[i]}Z\t{created[i]}Z\n"
+            copy.write("".join(f"{i + 1}\t{i + 1}\t{created[i]}Z\t{created[i]}Z\t{post_count[i]}\t{likes_received[i]}\n"
                                for i in range(lo, min(lo + 50_000, opts.users))))
 
 

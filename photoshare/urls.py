@@ -12,25 +12,39 @@ from urllib.parse import quote, urlencode
 
 from flask import Flask, request, url_for
 
-_ARGUMENT = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
+_ARGUMENT = re.compile(r"<(?:(?P<converter>[a-z]+)(?P<options>\([^)<>]*\))?:)?(?P<name>\w+)>")
 # The characters Werkzeug leaves unquoted in a path segment and in a query string.
 _PATH_SAFE = "!$&'()*+,/:;=@"
 _QUERY_SAFE = "!$'()*,/:;?@"
 _PLAIN_CONVERTERS = {None, "default", "string", "path", "int"}
+# A value made only of characters quote() leaves alone needs no quoting (most usernames and keys).
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*")
 
 
-def _compile(rule_text: str) -> list[tuple[str, str | None, str | None]] | None:
-    """The rule as (literal, argument, converter) pieces, or None when it needs Werkzeug."""
+def _compile(rule_text: str) -> tuple[str, list[tuple[str, bool, str]]] | None:
+    """The rule as its leading literal and (argument, is_int, literal after it) pieces,
+    or None when it needs Werkzeug."""
     pieces, pos = [], 0
+    head = None
     for match in _ARGUMENT.finditer(rule_text):
-        if match.group("converter") not in _PLAIN_CONVERTERS:
+        converter = match.group("converter")
+        options = match.group("options") or ""
+        # int's min, max and signed only restrict matching: it builds str(value) whatever they are.
+        if converter not in _PLAIN_CONVERTERS or (options and (converter != "int" or "fixed_digits" in options)):
             return None
-        pieces.append((rule_text[pos:match.start()], match.group("name"), match.group("converter")))
+        literal = rule_text[pos:match.start()]
+        if head is None:
+            head = literal
+        else:
+            pieces[-1] = (*pieces[-1][:2], literal)
+        pieces.append((match.group("name"), converter == "int", ""))
         pos = match.end()
     if "<" in rule_text[pos:]:
-        return None  # a converter with arguments, e.g. <int(min=1):id>
-    pieces.append((rule_text[pos:], None, None))
-    return pieces
+        return None  # a converter this regex does not read
+    if head is None:
+        return rule_text, []
+    pieces[-1] = (*pieces[-1][:2], rule_text[pos:])
+    return head, pieces
 
 
 class UrlBuilder:
@@ -50,24 +64,32 @@ class UrlBuilder:
             for endpoint, found in rules.items():
                 rule = found[0]
                 if len(found) == 1 and not rule.defaults and not rule.subdomain and not rule.host:
-                    pieces = _compile(rule.rule)
-                    if pieces is not None:
-                        self._routes[endpoint] = (pieces, frozenset(rule.arguments))
+                    compiled = _compile(rule.rule)
+                    # An argument named _x would read as url_for's own _external, _anchor...
+                    if compiled is not None and not any(arg.startswith("_") for arg in rule.arguments):
+                        self._routes[endpoint] = (*compiled, frozenset(rule.arguments))
         return self._routes
 
     def __call__(self, endpoint: str, **values) -> str:
-        route = self._table().get(endpoint)
-        if (route is None or self.app.url_default_functions
-                or any(key.startswith("_") for key in values) or not route[1] <= values.keys()):
-            return url_for(endpoint, **values)
-        pieces, arguments = route
-        out = [request.script_root]
-        for literal, name, converter in pieces:
-            out.append(literal)
-            if name is not None:
-                value = values[name]
-                out.append(str(value) if converter == "int" else quote(str(value), safe=_PATH_SAFE))
-        query = [(k, v) for k, v in values.items() if k not in arguments and v is not None]
+        return self.build(request.script_root, endpoint, values) or url_for(endpoint, **values)
+
+    def build(self, root: str, endpoint: str, values: dict) -> str | None:
+        """The URL under script root `root` by string formatting, or None when Flask must build it."""
+        route = (self._routes if self._routes is not None else self._table()).get(endpoint)
+        if route is None or self.app.url_default_functions:
+            return None
+        head, pieces, arguments = route
+        query = None
+        if len(values) != len(arguments) or not arguments <= values.keys():
+            if not arguments <= values.keys() or any(key[0] == "_" for key in values):
+                return None
+            query = [(k, v) for k, v in values.items() if k not in arguments and v is not None]
+        url = root + head
+        for name, is_int, literal in pieces:
+            value = str(values[name])
+            if not is_int and not _UNQUOTED.fullmatch(value):
+                value = quote(value, safe=_PATH_SAFE)
+            url += value + literal
         if query:
-            out.append("?" + urlencode(query, doseq=True, safe=_QUERY_SAFE))
-        return "".join(out)
+            url += "?" + urlencode(query, doseq=True, safe=_QUERY_SAFE)
+        return url

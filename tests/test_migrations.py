@@ -181,3 +181,28 @@ def test_two_upgrades_at_once_apply_each_migration_once(empty_database):
     assert errors == []
     applied = sorted(name for result in results for name in result)
     assert applied == sorted(p.name for p in MIGRATIONS_DIR.glob("*.sql"))
+
+
+def test_profile_counters_migration_counts_existing_posts_and_likes(empty_database, tmp_path):
+    url = empty_database("upgrade_counters")
+    directory = _copy_migrations(tmp_path)
+    held_back = {p.name: p.read_text() for p in directory.glob("*.sql") if p.name >= "0005"}
+    for name in held_back:
+        (directory / name).unlink()
+    upgrade(url, directory, log=lambda _m: None)
+    with psycopg.connect(url, autocommit=True) as conn:
+        ids = [conn.execute("INSERT INTO users (username, email, password) "
+                            "VALUES (%s, %s, 'scrypt:32768:8:1$salt$hash') RETURNING id",
+                            (name, f"{name}@example.com")).fetchone()[0] for name in ("ann", "ben")]
+        for uid in ids:
+            conn.execute("INSERT INTO profile (user_id) VALUES (%s)", (uid,))
+        for n in range(3):
+            conn.execute("INSERT INTO posts (user_id, image) VALUES (%s, %s)", (ids[0], f"post/{n}.jpg"))
+        conn.execute("INSERT INTO like_post (user_id, post_id) SELECT %s, id FROM posts", (ids[1],))
+    for name, text in held_back.items():
+        (directory / name).write_text(text)
+    upgrade(url, directory, log=lambda _m: None)
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT u.username, pr.post_count, pr.likes_received FROM profile pr "
+                            "JOIN users u ON u.id = pr.user_id ORDER BY u.username").fetchall()
+    assert rows == [("ann", 3, 3), ("ben", 0, 0)]

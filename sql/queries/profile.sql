@@ -11,17 +11,11 @@ FROM profile
 WHERE user_id = :user_id;
 
 -- name: get_profile_page^
--- Everything the profile header shows, in one statement.
+-- Everything the profile header shows, in one statement; the counters are trigger-kept columns.
 SELECT u.id AS user_id, u.username, u.created_at AS joined_at, pr.image,
-       coalesce(stats.post_count, 0) AS post_count,
-       coalesce(stats.likes_received, 0) AS likes_received
+       pr.post_count, pr.likes_received
 FROM users u
 JOIN profile pr ON pr.user_id = u.id
-LEFT JOIN LATERAL (
-    SELECT count(*) AS post_count, sum(p.like_count) AS likes_received
-    FROM posts p
-    WHERE p.user_id = u.id
-) stats ON true
 WHERE lower(u.username) = lower(:username);
 
 -- name: set_profile_image$

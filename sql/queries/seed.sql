@@ -6,13 +6,14 @@
 SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT count(*) FROM like_post);
 
 -- name: prepare_seed_load#
--- Empty the tables, then take the secondary indexes, foreign keys and the like counter
--- off posts and like_post: building an index once from sorted data, and checking a foreign
+-- Empty the tables, then take the secondary indexes, foreign keys and the counters'
+-- triggers off posts and like_post (the loader writes the counters itself): building an index once from sorted data, and checking a foreign
 -- key with one join, is far faster than maintaining them row by row during COPY.
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
 TRUNCATE like_post, posts, profile, users RESTART IDENTITY;
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
+ALTER TABLE posts DISABLE TRIGGER posts_profile_counters;
 ALTER TABLE like_post DROP CONSTRAINT like_post_user_id_fkey,
                       DROP CONSTRAINT like_post_post_id_fkey,
                       DROP CONSTRAINT like_post_user_id_post_id_key;
@@ -27,8 +28,8 @@ DROP INDEX posts_user_id_created_at_id_idx;
 COPY users (id, username, email, password, created_at, updated_at) FROM STDIN (FREEZE);
 
 -- name: copy_profiles!
--- COPY target for profile: one row per user, without a picture.
-COPY profile (id, user_id, created_at, updated_at) FROM STDIN (FREEZE);
+-- COPY target for profile: one row per user, without a picture; the counters are already exact.
+COPY profile (id, user_id, created_at, updated_at, post_count, likes_received) FROM STDIN (FREEZE);
 
 -- name: copy_posts!
 -- COPY target for posts; like_count is already exact (computed from the likes generated).
@@ -55,6 +56,7 @@ ALTER TABLE like_post ADD CONSTRAINT like_post_user_id_fkey
 ALTER TABLE like_post ADD CONSTRAINT like_post_post_id_fkey
     FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
 ALTER TABLE like_post ENABLE TRIGGER like_post_count;
+ALTER TABLE posts ENABLE TRIGGER posts_profile_counters;
 SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 0) + 1, false) FROM users;
 SELECT setval(pg_get_serial_sequence('profile', 'id'), coalesce(max(id), 0) + 1, false) FROM profile;
 SELECT setval(pg_get_serial_sequence('posts', 'id'), coalesce(max(id), 0) + 1, false) FROM posts;
@@ -66,6 +68,14 @@ SELECT count(*)
 FROM posts p
 LEFT JOIN (SELECT post_id, count(*) AS n FROM like_post GROUP BY post_id) l ON l.post_id = p.id
 WHERE p.like_count <> coalesce(l.n, 0);
+
+-- name: count_wrong_profile_counters$
+-- Profiles whose post_count or likes_received differs from their posts (0 after a correct load).
+SELECT count(*)
+FROM profile pr
+LEFT JOIN (SELECT user_id, count(*) AS n, sum(like_count) AS likes FROM posts GROUP BY user_id) s
+       ON s.user_id = pr.user_id
+WHERE pr.post_count <> coalesce(s.n, 0) OR pr.likes_received <> coalesce(s.likes, 0);
 
 -- name: analyze_seeded_tables#
 -- Fresh statistics, so the planner sees millions of rows rather than an empty table.
