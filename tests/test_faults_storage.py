@@ -20,7 +20,9 @@ def s3_keys(s3_server, buckets: dict) -> set[str]:
     keys = set()
     for bucket in buckets.values():
         try:
-            keys |= {item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", ())}
+            # Paginated: a busy run stores more than one listing page (1,000 keys).
+            for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                keys |= {item["Key"] for item in page.get("Contents", ())}
         except client.exceptions.NoSuchBucket:
             pass
     return keys
