@@ -1,12 +1,13 @@
 """The app's own error pages: never a traceback."""
 
 import psycopg
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .errors import StorageUnavailable
+from .negotiation import wants_json
 
 _MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -18,16 +19,11 @@ _MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-
-
 def render_error(code: int, message: str | None = None):
     """An error page (or JSON for JSON clients) with the given status."""
     title, default = _MESSAGES.get(code, ("Error", "Something went wrong."))
     text = message or default
-    if _wants_json():
+    if wants_json():
         return {"error": text}, code
     return render_template("error.html", code=code, title=title, message=text), code
 

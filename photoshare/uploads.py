@@ -7,7 +7,7 @@ import psycopg
 from flask import abort, current_app
 from werkzeug.datastructures import FileStorage
 
-from .errors import ImageTooLarge, NotAnImage
+from .errors import NotAnImage
 from .media.images import ProcessedImage, process_image
 from .media.storage import delete_images_quietly, put_image
 from .media.store import MediaStore
@@ -44,5 +44,3 @@ def stored_image(store: MediaStore, key: str, image: ProcessedImage) -> Iterator
         delete_images_quietly(store, [key])
         raise
 
-
-__all__ = ["read_upload", "stored_image", "NotAnImage", "ImageTooLarge", "STORAGE_DOWN_MESSAGE"]

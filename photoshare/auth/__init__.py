@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, jsonify, redirect, request
 from flask_login import LoginManager, login_url
 
+from ..negotiation import wants_json
 from . import cookies
 from .routes import bp
 from .session import load_user
@@ -22,7 +23,7 @@ login_manager.user_loader(load_user)
 @login_manager.unauthorized_handler
 def _unauthorized():
     # A script (the like button) asks for JSON: a 401 it can act on, not a log-in page.
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+    if wants_json():
         return jsonify(error="Please log in."), 401
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=_return_to()))

@@ -8,6 +8,7 @@ from ..errors import ImageTooLarge, NotAnImage, PostNotFound, StorageUnavailable
 from ..media.keys import new_post_key
 from ..media.storage import delete_images_quietly
 from ..media.store import get_store
+from ..negotiation import wants_json
 from ..pagination import BadCursor, Cursor
 from ..repositories import LikeRepository, PostRepository
 from ..security import is_local_path
@@ -120,16 +121,11 @@ def delete(post_id: int):
     return redirect(url_for("profiles.show", username=current_user.username))
 
 
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
-
-
 def _like_response(post_id: int):
     state = LikeRepository(get_conn()).state(current_user.id, post_id)
     if state is None:
         abort(404)
-    if _wants_json():
+    if wants_json():
         return jsonify(liked=state.liked, like_count=state.like_count)
     next_url = request.args.get("next") or request.form.get("next")
     return redirect(next_url if is_local_path(next_url) else url_for("posts.show", post_id=post_id))

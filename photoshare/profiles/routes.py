@@ -22,11 +22,6 @@ bp = Blueprint("profiles", __name__)
 GRID_PAGE_SIZE = 24
 
 
-def _delete_media_quietly(keys) -> None:
-    # Called after the commit: a failure leaves an orphan for media gc, never a broken row.
-    delete_images_quietly(get_store(), keys)
-
-
 @bp.get("/u/<username>")
 @login_required
 def show(username: str):
@@ -59,7 +54,7 @@ def settings():
             with transaction():
                 old = profiles.set_image(current_user.id, None)
             if old:
-                _delete_media_quietly([old])
+                delete_images_quietly(get_store(), [old])
             flash("Your profile picture is removed.", "success")
             return redirect(url_for("profiles.settings"))
         try:
@@ -79,7 +74,7 @@ def settings():
                 profile = profiles.get(current_user.id)
                 return render_template("profiles/settings.html", form=form, profile=profile), 503
             if old:
-                _delete_media_quietly([old])
+                delete_images_quietly(get_store(), [old])
             flash("Your profile picture is updated.", "success")
             return redirect(url_for("profiles.settings"))
     profile = profiles.get(current_user.id)
@@ -123,7 +118,7 @@ def delete_account():
         with transaction():
             keys = users.media_keys(current_user.id)
             users.delete(current_user.id)
-        _delete_media_quietly(keys)
+        delete_images_quietly(get_store(), keys)
         # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
         session.clear()
         logout_user()
