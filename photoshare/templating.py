@@ -67,10 +67,6 @@ def post_links(post, next_url: str) -> PostLinks:
         return builder.build(root, endpoint, values) or url_for(endpoint, **values)
 
     post_id, key, width = post.id, post.image, post.image_width
-    renditions = {w: url("media.serve", key=rendition_key(key, w))
-                  for w in SPECS[key.split("/", 1)[0]].renditions if w < width}
-    full = url("media.serve", key=key)
-    srcset = ", ".join([*(f"{u} {w}w" for w, u in renditions.items()), f"{full} {width}w"])
     return PostLinks(
         show=url("posts.show", post_id=post_id),
         author=url("profiles.show", username=post.author),
@@ -78,8 +74,8 @@ def post_links(post, next_url: str) -> PostLinks:
         like=url("posts.like", post_id=post_id),
         unlike=url("posts.unlike", post_id=post_id),
         likes=url("posts.likes", post_id=post_id),
-        image=renditions.get(640, full),
-        srcset=srcset)
+        image=media_url(key, 640 if width > 640 else None),
+        srcset=media_srcset(key, width))
 
 
 def init_app(app: Flask) -> None:
