@@ -1,9 +1,8 @@
 """Template helpers: relative times, image URLs with renditions."""
 
 from datetime import UTC, datetime
-from typing import NamedTuple
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app
 
 from .media.images import SPECS
 from .media.keys import rendition_key
@@ -45,39 +44,6 @@ def media_srcset(key: str, full_width: int) -> str:
     return ", ".join(parts)
 
 
-class PostLinks(NamedTuple):
-    """The URLs one post card links to."""
-
-    show: str
-    author: str
-    action: str  # the like button's form: unlike when the viewer likes the post, else like
-    like: str
-    unlike: str
-    likes: str
-    image: str  # the 640 rendition when the image is wider, else the image
-    srcset: str
-
-
-def post_links(post, next_url: str) -> PostLinks:
-    """Every URL of a post card in one call: a feed page has twenty cards of eight links each."""
-    builder = current_app.extensions["url_builder"]
-    root = request.script_root
-
-    def url(endpoint: str, **values) -> str:
-        return builder.build(root, endpoint, values) or url_for(endpoint, **values)
-
-    post_id, key, width = post.id, post.image, post.image_width
-    return PostLinks(
-        show=url("posts.show", post_id=post_id),
-        author=url("profiles.show", username=post.author),
-        action=url("posts.unlike" if post.liked else "posts.like", post_id=post_id, next=next_url),
-        like=url("posts.like", post_id=post_id),
-        unlike=url("posts.unlike", post_id=post_id),
-        likes=url("posts.likes", post_id=post_id),
-        image=media_url(key, 640 if width > 640 else None),
-        srcset=media_srcset(key, width))
-
-
 def init_app(app: Flask) -> None:
     """Register the helpers as filters and globals."""
     builder = app.extensions["url_builder"] = UrlBuilder(app)
@@ -87,4 +53,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["exacttime"] = exact_time
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["media_srcset"] = media_srcset
-    app.jinja_env.globals["post_links"] = post_links

@@ -91,5 +91,10 @@ class UrlBuilder:
                 value = quote(value, safe=_PATH_SAFE)
             url += value + literal
         if query:
-            url += "?" + urlencode(query, doseq=True, safe=_QUERY_SAFE)
+            url += self.query_string(query)
         return url
+
+    @staticmethod
+    def query_string(values) -> str:
+        """'?a=1&b=2' encoded as Werkzeug encodes url_for's extra arguments."""
+        return "?" + urlencode(values, doseq=True, safe=_QUERY_SAFE)

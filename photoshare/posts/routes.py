@@ -13,9 +13,11 @@ from ..pagination import BadCursor, Cursor
 from ..repositories import LikeRepository, PostRepository
 from ..security import is_local_path
 from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
+from .cards import post_cards
 from .forms import ButtonForm, EditPostForm, PostForm
 
 bp = Blueprint("posts", __name__)
+bp.add_app_template_global(post_cards)
 
 # Ids are bigint: a larger number in the URL is a 404, not an out-of-range error in SQL.
 POST_ID = "<int(max=9223372036854775807):post_id>"
@@ -40,7 +42,7 @@ def feed():
     rows = PostRepository(get_conn()).feed(current_user.id, _cursor_arg(), limit=page_size + 1)
     posts, more = rows[:page_size], len(rows) > page_size
     next_cursor = Cursor.after(posts[-1]).encode() if more else None
-    return render_template("posts/feed.html", posts=posts, next_cursor=next_cursor, button=ButtonForm())
+    return render_template("posts/feed.html", posts=posts, next_cursor=next_cursor)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

@@ -13,10 +13,11 @@ RETURNING id, user_id, caption, alt_text, image, image_width, image_height,
 -- One post with its author and whether the viewer likes it.
 SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
        p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at,
-       EXISTS (SELECT 1 FROM like_post l
-               WHERE l.post_id = p.id AND l.user_id = :viewer_id) AS liked
+       viewer_like.post_id IS NOT NULL AS liked
 FROM posts p
 JOIN users u ON u.id = p.user_id
+LEFT JOIN LATERAL (SELECT l.post_id FROM like_post l
+                   WHERE l.user_id = :viewer_id AND l.post_id = p.id LIMIT 1) viewer_like ON true
 WHERE p.id = :id;
 
 -- name: update_post_text^
@@ -33,12 +34,16 @@ RETURNING image;
 -- name: list_feed_before
 -- A feed page: posts older than the cursor, newest first (keyset on created_at, id).
 -- The first page passes ('infinity', max bigint) as the cursor.
+-- "liked" is one probe of like_post's (user_id, post_id) index per post: the LIMIT 1 keeps the
+-- lateral subquery a per-row lookup, where an EXISTS could be planned as a hash of all the
+-- viewer's likes, read on every page (its cost grew with how much the viewer had liked).
 SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
        p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at,
-       EXISTS (SELECT 1 FROM like_post l
-               WHERE l.post_id = p.id AND l.user_id = :viewer_id) AS liked
+       viewer_like.post_id IS NOT NULL AS liked
 FROM posts p
 JOIN users u ON u.id = p.user_id
+LEFT JOIN LATERAL (SELECT l.post_id FROM like_post l
+                   WHERE l.user_id = :viewer_id AND l.post_id = p.id LIMIT 1) viewer_like ON true
 WHERE (p.created_at, p.id) < (:before_created_at, :before_id)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT :limit;
@@ -47,10 +52,11 @@ LIMIT :limit;
 -- A profile grid page: one user's posts older than the cursor, newest first.
 SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
        p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at,
-       EXISTS (SELECT 1 FROM like_post l
-               WHERE l.post_id = p.id AND l.user_id = :viewer_id) AS liked
+       viewer_like.post_id IS NOT NULL AS liked
 FROM posts p
 JOIN users u ON u.id = p.user_id
+LEFT JOIN LATERAL (SELECT l.post_id FROM like_post l
+                   WHERE l.user_id = :viewer_id AND l.post_id = p.id LIMIT 1) viewer_like ON true
 WHERE p.user_id = :user_id
   AND (p.created_at, p.id) < (:before_created_at, :before_id)
 ORDER BY p.created_at DESC, p.id DESC
