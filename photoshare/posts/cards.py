@@ -54,10 +54,11 @@ _HTML_SPECIAL = re.compile("[&<>\"']")
 
 def _escaped(value) -> str:
     """A value as HTML: Markup as it is, anything else escaped."""
-    if isinstance(value, Markup):
-        return value
-    text = str(value)
-    return escape(text) if _HTML_SPECIAL.search(text) else text
+    if type(value) is not str:
+        if isinstance(value, Markup):
+            return value
+        value = str(value)
+    return escape(value) if _HTML_SPECIAL.search(value) else value
 
 
 def _fill(template: str, **values) -> Markup:
