@@ -1,6 +1,7 @@
 """The benchmark's small scale, end to end: it must finish and keep every page to a few statements."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -26,3 +27,14 @@ def test_bench_small_scale_runs_and_counts_statements(tmp_path):
         assert page["statements"] <= STATEMENT_BUDGET[name], (name, page["queries"])
     assert pages["feed_page_1"]["statements"] <= 3
     assert results["explain"]["feed_90pct"]["list_feed_before"].startswith("Limit")
+
+
+def test_profile_pages_measures_every_page_and_profiles_one(tmp_path):
+    proc = subprocess.run([sys.executable, "bench/profile_pages.py", "--requests", "30", "--profile", "/",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    measured = dict(re.findall(r"^(hello \(bare Flask\)|feed|post page|profile)\s+(\d+)$", proc.stdout, re.M))
+    assert set(measured) == {"hello (bare Flask)", "feed", "post page", "profile"}, proc.stdout
+    assert all(int(us) > 0 for us in measured.values())
+    # The profile is of the feed view itself, not of an error page.
+    assert "posts/routes.py" in proc.stdout and "(feed)" in proc.stdout

@@ -1,0 +1,136 @@
+"""CPU per request of each page inside one process, and an optional cProfile of one of them.
+
+    python bench/profile_pages.py                       # a throwaway small database
+    python bench/profile_pages.py --scale large --reuse # the benchmark's kept database
+    python bench/profile_pages.py --profile /           # then cProfile 500 feed requests
+
+Calls the WSGI app directly with a logged-in session cookie (no HTTP, no gunicorn) and prints
+the median CPU microseconds per request for a bare Flask "hello" and for the app's pages, so a
+change to the request path can be measured in seconds, without wrk's noise. bench/run.py gives
+the numbers under gunicorn; these are for finding where the time goes.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg.rows import dict_row
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import hello  # noqa: E402
+from bench.run import SECRET_KEY, prepare_database  # noqa: E402
+from photoshare.queries import queries  # noqa: E402
+from photoshare.seed import DEMO_PASSWORD  # noqa: E402
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# The log-in and the measured requests come from one client: Flask-Login's session protection
+# would otherwise mark the session on every request, and the cookie would be re-signed each time.
+HEADERS = {"User-Agent": "profile_pages"}
+
+
+def environ(path: str, cookie: str) -> dict:
+    """A GET as gunicorn would hand it to the app."""
+    route, _, query = path.partition("?")
+    return {"REQUEST_METHOD": "GET", "PATH_INFO": route, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+            "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0),
+            "HTTP_HOST": "127.0.0.1:8000", "HTTP_COOKIE": cookie, "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_USER_AGENT": HEADERS["User-Agent"]}
+
+
+def call(app, path: str, cookie: str = "") -> tuple[str, bytes]:
+    """One request; returns the status line and the body."""
+    status = []
+    body = app(environ(path, cookie), lambda s, _headers, _exc=None: status.append(s))
+    try:
+        return status[0], b"".join(body)
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+
+
+def cpu_microseconds(app, path: str, cookie: str, requests: int) -> float:
+    """Median process CPU time of one request, after a warm-up."""
+    for _ in range(20):
+        call(app, path, cookie)
+    times = []
+    for _ in range(requests):
+        started = time.process_time_ns()
+        call(app, path, cookie)
+        times.append(time.process_time_ns() - started)
+    return statistics.median(times) / 1000
+
+
+def log_in(app, username: str) -> str:
+    """The session cookie after a real log-in and a first page (which stores the CSRF secret)."""
+    client = app.test_client()
+    token = CSRF_RE.search(client.get("/auth/login", headers=HEADERS).get_data(as_text=True))[1]
+    response = client.post("/auth/login", headers=HEADERS, data={"login": username, "password": DEMO_PASSWORD,
+                                                                 "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"log-in as {username} failed with {response.status_code}")
+    client.get("/", headers=HEADERS)
+    return "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=("small", "large"), default="small")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded server in bench/out/<scale>/")
+    parser.add_argument("--database-url", help="use this seeded database instead of starting one")
+    parser.add_argument("--out", type=Path, help="folder for the database and media (default bench/out/<scale>)")
+    parser.add_argument("--requests", type=int, default=500, help="requests per page")
+    parser.add_argument("--profile", metavar="PATH", help="then cProfile this page")
+    args = parser.parse_args(argv)
+
+    out = (args.out or ROOT / "bench" / "out" / args.scale).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    url, server = prepare_database(args, out)
+    try:
+        os.environ.update(DATABASE_URL=url, MEDIA_ROOT=str(out / "media"), SECRET_KEY=SECRET_KEY)
+        from photoshare import create_app
+
+        app = create_app()
+        with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
+            viewer = queries.bench_viewer(db)
+            heaviest = queries.bench_heaviest_author(db)
+            post = queries.bench_most_liked_post(db)
+        cookie = log_in(app, viewer["username"])
+        pages = {"feed": "/", "post page": f"/posts/{post['id']}", "profile": f"/u/{heaviest['username']}"}
+        print(f"{args.scale} scale, median CPU µs per request over {args.requests} requests, in one process")
+        print(f"{'hello (bare Flask)':20} {cpu_microseconds(hello.app, '/', '', args.requests):8.0f}")
+        for name, path in pages.items():
+            status, _ = call(app, path, cookie)
+            if not status.startswith("200"):
+                raise RuntimeError(f"{path} answered {status}")
+            print(f"{name:20} {cpu_microseconds(app, path, cookie, args.requests):8.0f}")
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                call(app, args.profile, cookie)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        app.extensions["db_pool"].close()
+    finally:
+        if server is not None:
+            server.stop()
+            if not args.reuse:
+                shutil.rmtree(server._photoshare_base_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
