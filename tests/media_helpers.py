@@ -3,9 +3,19 @@
 import io
 import re
 
+import pytest
+
 from tests.conftest import csrf_token
 
 IMG_SRC_RE = re.compile(r'<img[^>]*\ssrc="(/media/[^"]+)"')
+
+
+@pytest.fixture(params=["local", "s3"])
+def app_config(request, app_config):
+    """Import into a test module to run each of its tests against both backends."""
+    if request.param == "s3":
+        return {**app_config, **request.getfixturevalue("s3_settings")}
+    return app_config
 
 
 def upload_post(client, data: bytes, filename: str = "photo.jpg", caption: str = "", alt_text: str = ""):

@@ -15,6 +15,7 @@ from photoshare.uploads import stored_image
 from tests import imagefactory as f
 from tests.conftest import PASSWORD
 from tests.media_helpers import (
+    app_config,  # noqa: F401 - the fixture: every test here runs on both backends
     delete_account,
     delete_post,
     post_images,
@@ -23,14 +24,6 @@ from tests.media_helpers import (
     upload_post,
     upload_profile_picture,
 )
-
-
-@pytest.fixture(params=["local", "s3"])
-def app_config(request, app_config):
-    """Every test here runs against both backends."""
-    if request.param == "s3":
-        return {**app_config, **request.getfixturevalue("s3_settings")}
-    return app_config
 
 
 def stored_keys(app) -> set[str]:

@@ -9,18 +9,16 @@ from photoshare.media.keys import KINDS, rendition_key
 from photoshare.media.storage import image_keys
 from photoshare.media.store import get_store
 from tests import imagefactory as f
-from tests.media_helpers import post_images, profile_image, upload_post, upload_profile_picture
+from tests.media_helpers import (
+    app_config,  # noqa: F401 - the fixture: every test here runs on both backends
+    post_images,
+    profile_image,
+    upload_post,
+    upload_profile_picture,
+)
 
 ORPHAN_POST = "post/424242-20240101T000000000000Z.jpg"
 ORPHAN_PROFILE = "profile/ghost-20240101T000000000000Z.png"
-
-
-@pytest.fixture(params=["local", "s3"])
-def app_config(request, app_config):
-    """Every test here runs against both backends."""
-    if request.param == "s3":
-        return {**app_config, **request.getfixturevalue("s3_settings")}
-    return app_config
 
 
 @pytest.fixture

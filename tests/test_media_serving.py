@@ -7,15 +7,13 @@ import pytest
 from photoshare.media.keys import rendition_key
 from photoshare.media.store import get_store
 from tests import imagefactory as f
-from tests.media_helpers import IMG_SRC_RE, post_images, upload_post, upload_profile_picture
-
-
-@pytest.fixture(params=["local", "s3"])
-def app_config(request, app_config):
-    """Every test here runs against both backends."""
-    if request.param == "s3":
-        return {**app_config, **request.getfixturevalue("s3_settings")}
-    return app_config
+from tests.media_helpers import (
+    IMG_SRC_RE,
+    app_config,  # noqa: F401 - the fixture: every test here runs on both backends
+    post_images,
+    upload_post,
+    upload_profile_picture,
+)
 
 
 @pytest.fixture

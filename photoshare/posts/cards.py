@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
-from ..media.images import SPECS
 from ..media.keys import rendition_key
 from ..models import Post
-from ..templating import exact_time, relative_time
+from ..templating import exact_time, media_srcset, relative_time
 
 # The markup hooks (class names, data-* attributes, aria-pressed) are the ones DESIGN.md and
 # static/likes.js rely on.
@@ -124,10 +123,10 @@ class _Links:
     def url(self, endpoint: str, **values) -> str:
         return self._builder.build(self._root, endpoint, values) or url_for(endpoint, **values)
 
+    def media(self, key: str) -> str:
+        return self.url("media.serve", key=key)
+
     def image(self, key: str, width: int) -> tuple[str, str]:
         """The src (the 640 rendition when the image is wider) and the srcset of a post image."""
-        full = self.url("media.serve", key=key)
-        widths = [w for w in SPECS["post"].renditions if w < width]
-        sources = {w: self.url("media.serve", key=rendition_key(key, w)) for w in widths}
-        srcset = ", ".join([*(f"{url} {w}w" for w, url in sources.items()), f"{full} {width}w"])
-        return sources.get(640, full), srcset
+        src = self.media(rendition_key(key, 640) if width > 640 else key)
+        return src, media_srcset(key, width, self.media)
