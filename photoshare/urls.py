@@ -47,6 +47,11 @@ def _compile(rule_text: str) -> tuple[str, list[tuple[str, bool, str]]] | None:
     return head, pieces
 
 
+def quote_segment(value: str) -> str:
+    """A path argument quoted as Werkzeug's string and path converters quote it."""
+    return value if _UNQUOTED.fullmatch(value) else quote(value, safe=_PATH_SAFE)
+
+
 class UrlBuilder:
     """Callable like url_for(endpoint, **values); fast for single-rule routes."""
 
@@ -87,9 +92,7 @@ class UrlBuilder:
         url = root + head
         for name, is_int, literal in pieces:
             value = str(values[name])
-            if not is_int and not _UNQUOTED.fullmatch(value):
-                value = quote(value, safe=_PATH_SAFE)
-            url += value + literal
+            url += (value if is_int else quote_segment(value)) + literal
         if query:
             url += self.query_string(query)
         return url

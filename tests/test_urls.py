@@ -1,8 +1,13 @@
 """The templates' fast url_for builds exactly what Flask's url_for builds."""
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import url_for
+from markupsafe import escape
 
+from photoshare.models import Post
+from photoshare.posts.cards import post_cards
 from photoshare.urls import UrlBuilder
 
 CASES = [
@@ -43,3 +48,27 @@ def test_feed_links_point_where_they_did(logged_in, db):
     assert 'action="/posts/9/like?next=/"' in page
     assert 'data-unlike-url="/posts/9/unlike"' in page
     assert 'src="/media/post/9-20250101T000000000000Z-640.jpg"' in page
+
+
+def _card_post(**changes) -> Post:
+    values = dict(id=9, user_id=1, author="al.ice", caption="", alt_text="", image="post/9-20250101T000000000000Z.jpg",
+                  image_width=1280, image_height=960, like_count=2, created_at=datetime(2025, 1, 1, tzinfo=UTC),
+                  updated_at=datetime(2025, 1, 1, tzinfo=UTC))
+    return Post(**(values | changes))
+
+
+def test_card_links_under_a_script_root_that_needs_escaping(app):
+    # The cards escape each link's fixed parts once per page; they must still equal url_for, escaped.
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/a&b%25c"}):
+        html = str(post_cards([_card_post()], "token", "/?x=1&y=2"))
+        for endpoint, values in [("posts.show", {"post_id": 9}), ("profiles.show", {"username": "al.ice"}),
+                                 ("posts.likes", {"post_id": 9}), ("posts.unlike", {"post_id": 9}),
+                                 ("media.serve", {"key": "post/9-20250101T000000000000Z-640.jpg"})]:
+            assert f'"{escape(url_for(endpoint, **values))}' in html, endpoint
+        assert f'action="{escape(url_for("posts.like", post_id=9, next="/?x=1&y=2"))}"' in html
+
+
+def test_card_refuses_a_number_that_is_not_an_int(app):
+    # Numbers go into the card unescaped, so anything else must fail loudly instead.
+    with app.test_request_context("/"), pytest.raises((TypeError, ValueError)):
+        post_cards([_card_post(like_count="<b>2</b>")], "token", "/")
