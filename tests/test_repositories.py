@@ -7,7 +7,9 @@ import pytest
 from psycopg.rows import dict_row
 
 from photoshare.errors import EmailTaken, InvalidUsername, PostNotFound, ProfileExists, UsernameTaken, UserNotFound
+from photoshare.models import Post
 from photoshare.pagination import Cursor
+from photoshare.queries import fetch_records, queries
 from photoshare.repositories import (
     LikeRepository,
     LoginAttemptRepository,
@@ -348,3 +350,10 @@ def test_login_attempts_count_per_login_and_client(conn, db):
         attempts.prune()
         attempts.clear("alice")
     assert db.execute("SELECT count(*) AS n FROM login_attempt").fetchone()["n"] == 0
+
+
+def test_records_refuse_a_query_whose_columns_do_not_match(conn):
+    # Records are made from row tuples by position, so a column out of place must fail, not shift.
+    user = make_user(conn)
+    with pytest.raises(TypeError, match="not the fields of Post"):
+        fetch_records(conn, queries.get_user_by_id, Post, id=user.id)

@@ -7,7 +7,7 @@ from psycopg import errors as pgerrors
 from ..errors import UserNotFound
 from ..models import Post
 from ..pagination import Cursor
-from ..queries import queries
+from ..queries import fetch_records, queries
 from ._unit import require_unit_of_work, savepoint
 
 
@@ -35,8 +35,8 @@ class PostRepository:
 
     def get(self, post_id: int, viewer_id: int = 0) -> Post | None:
         """One post with its author, and whether the viewer likes it; None when missing."""
-        row = queries.get_post_by_id(self.conn, id=post_id, viewer_id=viewer_id)
-        return Post(**row) if row else None
+        found = fetch_records(self.conn, queries.get_post_by_id, Post, id=post_id, viewer_id=viewer_id)
+        return found[0] if found else None
 
     def update_text(self, post_id: int, user_id: int, caption: str, alt_text: str) -> bool:
         """Edit the author's own post; False when there is no such post of theirs."""
@@ -52,15 +52,14 @@ class PostRepository:
     def feed(self, viewer_id: int, before: Cursor | None = None, limit: int = 20) -> list[Post]:
         """A feed page: every user's posts older than the cursor, newest first."""
         before = before or Cursor.start()
-        return [Post(**row) for row in queries.list_feed_before(
-            self.conn, viewer_id=viewer_id, before_created_at=before.created_at,
-            before_id=before.id, limit=limit)]
+        return fetch_records(self.conn, queries.list_feed_before, Post, viewer_id=viewer_id,
+                             before_created_at=before.created_at, before_id=before.id, limit=limit)
 
     def by_user(self, user_id: int, viewer_id: int, before: Cursor | None = None, limit: int = 24) -> list[Post]:
         """A profile grid page: one user's posts older than the cursor, newest first."""
         before = before or Cursor.start()
-        return [Post(**row) for row in queries.list_user_posts_before(
-            self.conn, user_id=user_id, viewer_id=viewer_id, before_created_at=before.created_at,
-            before_id=before.id, limit=limit)]
+        return fetch_records(self.conn, queries.list_user_posts_before, Post, user_id=user_id,
+                             viewer_id=viewer_id, before_created_at=before.created_at,
+                             before_id=before.id, limit=limit)
 
 
