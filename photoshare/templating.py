@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from .media.images import SPECS
 from .media.keys import rendition_key
 from .urls import UrlBuilder
 
@@ -38,16 +37,6 @@ def media_url(key: str, width: int | None = None) -> str:
     return current_app.extensions["url_builder"]("media.serve", key=rendition_key(key, width) if width else key)
 
 
-def media_srcset(key: str, full_width: int, url_of=None) -> str:
-    """srcset listing the renditions and the full image; url_of(key) builds each URL (media_url's
-    way by default; the post cards pass their page's faster builder)."""
-    url_of = url_of or media_url
-    kind = key.split("/", 1)[0]
-    parts = [f"{url_of(rendition_key(key, w))} {w}w" for w in SPECS[kind].renditions if w < full_width]
-    parts.append(f"{url_of(key)} {full_width}w")
-    return ", ".join(parts)
-
-
 @functools.cache
 def icon(name: str) -> Markup:
     """An inline SVG icon from _icons.html, rendered once per process: six macro calls
@@ -63,5 +52,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["reltime"] = relative_time
     app.jinja_env.filters["exacttime"] = exact_time
     app.jinja_env.globals["media_url"] = media_url
-    app.jinja_env.globals["media_srcset"] = media_srcset
     app.jinja_env.globals["icon"] = icon

@@ -1,8 +1,8 @@
-"""The post card (feed and post page), built in Python instead of Jinja.
+"""The post cards (feed and post page) and the profile grid's tiles, built in Python, not Jinja.
 
 A feed page has twenty cards of about thirty values and nine links each, and in Jinja the cards
 were most of the feed's CPU (bench/RESULTS.md). Here everything the cards of a page share is
-worked out once per page (`_Page`): each link becomes a printf format whose fixed parts are
+worked out once (`_Links`): each link becomes a printf format whose fixed parts are
 already HTML-escaped, so a card only drops in a post id or a key. A card is one f-string, and
 every value in it is an int (`:d` refuses anything else), a fixed string, a page part escaped
 once, or a str passed through `_escaped()`: nothing reaches the page unescaped, the guarantee
@@ -12,12 +12,13 @@ Jinja's autoescape gave.
 import re
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import current_app, request
 from markupsafe import Markup, escape
 
+from ..media.images import SPECS
 from ..media.keys import rendition_key
 from ..models import Post
-from ..templating import exact_time, media_srcset, relative_time
+from ..templating import exact_time, relative_time
 from ..urls import quote_segment
 
 # The characters escape() replaces; most values (usernames, keys, URLs) have none of them.
@@ -25,6 +26,10 @@ _HTML_SPECIAL = re.compile("[&<>\"']")
 # Stand-ins for a link's argument while its format is made: no route has them after the argument.
 _INT_STAND_IN = 918273645546372819
 _STR_STAND_IN = "StandInForTheArgument"
+# How wide the picture shows: the whole column in the feed, a third of it in a profile's grid.
+_CARD_SIZES = "(max-width: 640px) 100vw, 614px"
+_TILE_SIZES = "(max-width: 640px) 33vw, 300px"
+_RENDITIONS = SPECS["post"].renditions
 
 
 def _escaped(value: str) -> str:
@@ -48,17 +53,23 @@ def post_cards(posts: list[Post], csrf_token: str, next_url: str) -> Markup:
 
     The first picture loads eagerly (it is usually above the fold), the rest lazily.
     """
-    page = _Page(csrf_token, next_url)
-    return Markup("".join([page.card(post, lazy=index > 0) for index, post in enumerate(posts)]))  # noqa: S704 - see the module's docstring
+    links, now = _links(), datetime.now(UTC)
+    csrf_field = f'<input type="hidden" name="csrf_token" value="{_escaped(csrf_token)}">'
+    next_query = _escaped(current_app.extensions["url_builder"].query_string({"next": next_url}))
+    return Markup("".join([_card(post, links, now, csrf_field, next_query, lazy=index > 0)  # noqa: S704 - see the module's docstring
+                           for index, post in enumerate(posts)]))
 
 
-class _Page:
-    """What the cards of one page share, escaped once."""
+def post_tiles(posts: list[Post]) -> Markup:
+    """The profile grid: each post's picture, linking to the post."""
+    links = _links()
+    return Markup("".join([_tile(post, links) for post in posts]))  # noqa: S704 - see the module's docstring
 
-    def __init__(self, csrf_token: str, next_url: str):
-        self.now = datetime.now(UTC)
-        self.csrf_field = f'<input type="hidden" name="csrf_token" value="{_escaped(csrf_token)}">'
-        self.next_query = _escaped(current_app.extensions["url_builder"].query_string({"next": next_url}))
+
+class _Links:
+    """The links of cards and tiles as printf formats, escaped once per script root."""
+
+    def __init__(self):
         self.show = _link_format("posts.show", post_id=_INT_STAND_IN)
         self.like = _link_format("posts.like", post_id=_INT_STAND_IN)
         self.unlike = _link_format("posts.unlike", post_id=_INT_STAND_IN)
@@ -69,48 +80,76 @@ class _Page:
     def media_url(self, key: str) -> str:
         return self.media % _escaped(quote_segment(key))
 
-    def card(self, post: Post, lazy: bool) -> str:
-        post_id, liked, like_count, width, key = post.id, post.liked, post.like_count, post.image_width, post.image
-        author = _escaped(post.author)
-        author_url = self.profile % _escaped(quote_segment(post.author))
-        show_url = self.show % post_id
-        like_url, unlike_url = self.like % post_id, self.unlike % post_id
-        # The 640 rendition when the image is wider; the srcset lets the browser pick.
+    def image(self, post: Post, author: str, sizes: str, lazy: bool) -> str:
+        """The post's <img>: the 640 rendition when the image is wider, and a srcset to pick from."""
+        key, width = post.image, post.image_width
         src = self.media_url(rendition_key(key, 640) if width > 640 else key)
-        srcset = media_srcset(key, width, self.media_url)
         # Width and height let the browser reserve the space before the image arrives.
         size = f' width="{width:d}" height="{post.image_height:d}"' if width else ""
         alt = _escaped(post.alt_text) if post.alt_text else f"Photo by {author}"
         loading = ' loading="lazy" decoding="async"' if lazy else ""
-        # Without JavaScript the button posts this form: unlike when the viewer likes the post.
-        action_url = (unlike_url if liked else like_url) + self.next_query
-        liked_text, heart = ("true", "♥") if liked else ("false", "♡")
-        caption = (f'\n    <p class="caption"><a class="author" href="{author_url}">{author}</a> '
-                   f'{_escaped(post.caption)}</p>') if post.caption else ""
-        created_at = post.created_at
-        # The markup hooks (class names, data-* attributes, aria-pressed) are the ones DESIGN.md
-        # and static/likes.js rely on.
-        return f"""\
+        srcset = ", ".join([f"{self.media_url(rendition_key(key, w))} {w}w" for w in _RENDITIONS if w < width]
+                           + [f"{self.media_url(key)} {width:d}w"])
+        return f"""<img src="{src}"
+     srcset="{srcset}" sizes="{sizes}"{size}
+     alt="{alt}"{loading}>"""
+
+
+def _links() -> _Links:
+    # Built once per script root and app: the formats are a fifth of a short page's cards.
+    cache = current_app.extensions.setdefault("card_links", {})
+    root = request.script_root
+    if root not in cache:
+        if len(cache) >= 8:  # a server with many script roots still keeps only a few
+            cache.clear()
+        cache[root] = _Links()
+    return cache[root]
+
+
+def _card(post: Post, links: _Links, now: datetime, csrf_field: str, next_query: str, lazy: bool) -> str:
+    post_id, liked, like_count = post.id, post.liked, post.like_count
+    author = _escaped(post.author)
+    author_url = links.profile % _escaped(quote_segment(post.author))
+    show_url = links.show % post_id
+    like_url, unlike_url = links.like % post_id, links.unlike % post_id
+    # Without JavaScript the button posts this form: unlike when the viewer likes the post.
+    action_url = (unlike_url if liked else like_url) + next_query
+    # Hearts as character references: an ASCII page is built and encoded as 1-byte strings.
+    liked_text, heart = ("true", "&#9829;") if liked else ("false", "&#9825;")
+    caption = (f'\n    <p class="caption"><a class="author" href="{author_url}">{author}</a> '
+               f'{_escaped(post.caption)}</p>') if post.caption else ""
+    created_at = post.created_at
+    # The markup hooks (class names, data-* attributes, aria-pressed) are the ones DESIGN.md
+    # and static/likes.js rely on.
+    return f"""\
 <article class="post" data-post-id="{post_id:d}" data-author="{author}"
          data-like-count="{like_count:d}" data-liked="{liked_text}">
   <header class="post-header">
     <a class="author" href="{author_url}">{author}</a>
     <a class="time" href="{show_url}"><time datetime="{created_at.isoformat()}" \
-title="{exact_time(created_at)}">{relative_time(created_at, self.now)}</time></a>
+title="{exact_time(created_at)}">{relative_time(created_at, now)}</time></a>
   </header>
-  <a class="post-image" href="{show_url}"><img src="{src}"
-     srcset="{srcset}" sizes="(max-width: 640px) 100vw, 614px"{size}
-     alt="{alt}"{loading}></a>
+  <a class="post-image" href="{show_url}">{links.image(post, author, _CARD_SIZES, lazy)}</a>
   <footer class="post-footer">
     <form method="post" class="like-form" action="{action_url}"
           data-like-url="{like_url}" data-unlike-url="{unlike_url}">
-      {self.csrf_field}
+      {csrf_field}
       <button type="submit" class="like-button" aria-pressed="{liked_text}" aria-label="Like">
         <span class="heart" aria-hidden="true">{heart}</span>
       </button>
-      <a class="like-count" href="{self.likes % post_id}"><span class="count">{like_count:d}</span> \
+      <a class="like-count" href="{links.likes % post_id}"><span class="count">{like_count:d}</span> \
 {"like" if like_count == 1 else "likes"}</a>
     </form>{caption}
   </footer>
 </article>
+"""
+
+
+def _tile(post: Post, links: _Links) -> str:
+    author = _escaped(post.author)
+    return f"""\
+  <article class="post grid-item" data-post-id="{post.id:d}" data-author="{author}"
+           data-like-count="{post.like_count:d}" data-liked="{"true" if post.liked else "false"}">
+    <a href="{links.show % post.id}">{links.image(post, author, _TILE_SIZES, lazy=True)}</a>
+  </article>
 """

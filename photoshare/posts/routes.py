@@ -13,11 +13,12 @@ from ..pagination import BadCursor, Cursor
 from ..repositories import LikeRepository, PostRepository
 from ..security import is_local_path
 from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
-from .cards import post_cards
+from .cards import post_cards, post_tiles
 from .forms import ButtonForm, EditPostForm, PostForm
 
 bp = Blueprint("posts", __name__)
 bp.add_app_template_global(post_cards)
+bp.add_app_template_global(post_tiles)  # the profile grid's
 
 # Ids are bigint: a larger number in the URL is a 404, not an out-of-range error in SQL.
 POST_ID = "<int(max=9223372036854775807):post_id>"
