@@ -29,7 +29,9 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
 
 def exact_time(moment: datetime) -> str:
     """The full UTC time, for title attributes."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    utc = moment.astimezone(UTC)
+    # Formatted by hand: strftime took twice as long, and a feed page formats twenty of these.
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d} UTC"
 
 
 def media_url(key: str, width: int | None = None) -> str:
