@@ -25,11 +25,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from photoshare.db import session_options  # noqa: E402
 from photoshare.pagination import Cursor  # noqa: E402
 from photoshare.queries import queries  # noqa: E402
 from photoshare.seed import DEMO_PASSWORD  # noqa: E402
@@ -300,10 +302,28 @@ def statements_of(port: int, cookie: str, method: str, path: str, db: psycopg.Co
 
 
 def explain(db: psycopg.Connection, name: str, params: dict) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of a named query with real parameters."""
-    sql = getattr(queries, name).sql
-    rows = db.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
-    return "\n".join(next(iter(r.values())) for r in rows)
+    """EXPLAIN (ANALYZE, BUFFERS) of a named query as the app runs it, with a page's values.
+
+    `db` has the app's session options, and the query is a prepared statement executed a few
+    times before, so the plan shown is the cached generic plan the app's calls get, with the
+    planning and execution times of a warm call.
+    """
+    names: list[str] = []
+
+    def placeholder(match: re.Match) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    text = re.sub(r"%\((\w+)\)s", placeholder, getattr(queries, name).sql).replace("%%", "%")
+    statement = sql.Identifier(f"bench_{name}")
+    if not db.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", (f"bench_{name}",)).fetchone():
+        db.execute(sql.SQL("PREPARE {} AS {}").format(statement, sql.SQL(text)))
+    values = sql.SQL(", ").join(sql.Literal(params[n]) for n in names)
+    command = sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE {}({})").format(statement, values)
+    for _ in range(3):
+        db.execute(command)
+    return "\n".join(next(iter(r.values())) for r in db.execute(command).fetchall())
 
 
 def prepare_database(args, out: Path) -> tuple[str, object | None]:
@@ -482,8 +502,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "post_no_likes": [("get_post_by_id", {"id": unliked["id"], "viewer_id": viewer_id})],
             "session_user": [("get_user_by_id", {"id": viewer_id})],
         }
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row, options=session_options(url)) as app_like:
         for page, items in explains.items():
-            results["explain"][page] = {name: explain(db, name, params) for name, params in items}
+            results["explain"][page] = {name: explain(app_like, name, params) for name, params in items}
     return results
 
 

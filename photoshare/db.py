@@ -12,7 +12,7 @@ from psycopg_pool import ConnectionPool
 
 
 def _configure(conn: psycopg.Connection) -> None:
-    """Rows come back as dicts, so repositories build records by column name."""
+    """Rows come back as dicts by default (fetch_records builds records from tuples instead)."""
     conn.row_factory = dict_row
 
 
@@ -23,7 +23,8 @@ def _configure(conn: psycopg.Connection) -> None:
 SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan -c jit=off"
 
 
-def _session_options(conninfo: str) -> str:
+def session_options(conninfo: str) -> str:
+    """The options the app's connections start with: the URL's own, then SESSION_OPTIONS."""
     return f"{conninfo_to_dict(conninfo).get('options', '')} {SESSION_OPTIONS}".strip()
 
 
@@ -61,7 +62,7 @@ def create_pool(conninfo: str, min_size: int = 1, max_size: int = 10, timeout: f
         min_size=min_size,
         max_size=max_size,
         timeout=timeout,
-        kwargs={"autocommit": True, "options": _session_options(conninfo)},
+        kwargs={"autocommit": True, "options": session_options(conninfo)},
         configure=_configure,
         check=check,
         # The pool retries a failed connect in the background with a doubling delay; left
