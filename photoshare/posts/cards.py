@@ -1,12 +1,11 @@
 """The post cards (feed and post page) and the profile grid's tiles, built in Python, not Jinja.
 
 A feed page has twenty cards of about thirty values and nine links each, and in Jinja the cards
-were most of the feed's CPU (bench/RESULTS.md). Here everything the cards of a page share is
-worked out once (`_Links`): each link becomes a printf format whose fixed parts are
-already HTML-escaped, so a card only drops in a post id or a key. A card is one f-string, and
-every value in it is an int (`:d` refuses anything else), a fixed string, a page part escaped
-once, or a str passed through `_escaped()`: nothing reaches the page unescaped, the guarantee
-Jinja's autoescape gave.
+were most of the feed's CPU (bench/RESULTS.md). Here the links are worked out once per script
+root (`_Links`): each becomes a printf format whose fixed parts are already HTML-escaped, so a
+card only drops in a post id or a key. A card or a tile is one f-string, and every value in it is
+an int (`:d` and `%d` refuse anything else), a fixed string, an escaped link part, or a str passed
+through `_escaped()`: nothing reaches the page unescaped, the guarantee Jinja's autoescape gave.
 """
 
 import re
@@ -96,7 +95,7 @@ class _Links:
 
 
 def _links() -> _Links:
-    # Built once per script root and app: the formats are a fifth of a short page's cards.
+    # Built once per app and script root: making the formats costs about as much as two cards.
     cache = current_app.extensions.setdefault("card_links", {})
     root = request.script_root
     if root not in cache:
