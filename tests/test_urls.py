@@ -7,7 +7,7 @@ from flask import url_for
 from markupsafe import escape
 
 from photoshare.models import Post
-from photoshare.posts.cards import post_cards
+from photoshare.posts.cards import post_cards, post_tiles
 from photoshare.urls import UrlBuilder
 
 CASES = [
@@ -72,3 +72,13 @@ def test_card_refuses_a_number_that_is_not_an_int(app):
     # Numbers go into the card unescaped, so anything else must fail loudly instead.
     with app.test_request_context("/"), pytest.raises((TypeError, ValueError)):
         post_cards([_card_post(like_count="<b>2</b>")], "token", "/")
+
+
+def test_cards_follow_each_requests_script_root_and_keep_few_formats(app):
+    # The link formats are kept per script root: each request must still get its own root's links,
+    # and a server reached under many roots must not keep a format set for every one of them.
+    for n in range(20):
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": f"/root{n}"}):
+            html = str(post_tiles([_card_post()]))
+            assert f'href="/root{n}/posts/9"' in html and f'src="/root{n}/media/post/' in html
+    assert len(app.extensions["card_links"]) <= 8
