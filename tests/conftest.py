@@ -8,8 +8,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from photoshare import create_app
-from photoshare.migrate import upgrade
-from tests.postgres_server import start_postgresql, stop_postgresql
+from tests.postgres_server import migrated_postgresql
 
 # The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_app_config.
 pytest_plugins = ["tests.s3_server"]
@@ -22,10 +21,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="session")
 def postgresql():
     """The session's PostgreSQL server (migrated once)."""
-    server = start_postgresql()
-    upgrade(server.url(), log=lambda _msg: None)
-    yield server
-    stop_postgresql(server)
+    with migrated_postgresql() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import os
 import pwd
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import testing.postgresql
@@ -60,3 +61,16 @@ def stop_postgresql(server: testing.postgresql.Postgresql) -> None:
     """Stop the server and remove its files."""
     server.stop()
     shutil.rmtree(server._photoshare_base_dir, ignore_errors=True)
+
+
+@contextmanager
+def migrated_postgresql():
+    """A throwaway server with the app's migrations applied, stopped and removed on exit."""
+    from photoshare.migrate import upgrade
+
+    server = start_postgresql()
+    try:
+        upgrade(server.url(), log=lambda _msg: None)
+        yield server
+    finally:
+        stop_postgresql(server)

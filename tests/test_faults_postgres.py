@@ -9,19 +9,16 @@ from psycopg.rows import dict_row
 
 from photoshare import create_app
 from photoshare.db import RECENTLY_USED_SECONDS
-from photoshare.migrate import upgrade
 from tests.conftest import TABLES, AuthActions, csrf_token
-from tests.postgres_server import start_postgresql, stop_postgresql
+from tests.postgres_server import migrated_postgresql
 from tests.security_support import create_post, image_bytes, stored_files, upload
 
 
 @pytest.fixture(scope="module")
 def fault_server():
     """A PostgreSQL of our own: stopping it must not disturb the session's server."""
-    server = start_postgresql()
-    upgrade(server.url(), log=lambda _msg: None)
-    yield server
-    stop_postgresql(server)
+    with migrated_postgresql() as server:
+        yield server
 
 
 @pytest.fixture

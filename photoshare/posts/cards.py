@@ -28,7 +28,7 @@ _STR_STAND_IN = "StandInForTheArgument"
 # How wide the picture shows: the whole column in the feed, a third of it in a profile's grid.
 _CARD_SIZES = "(max-width: 640px) 100vw, 614px"
 _TILE_SIZES = "(max-width: 640px) 33vw, 300px"
-_RENDITIONS = SPECS["post"].renditions
+_RENDITIONS = sorted(SPECS["post"].renditions)  # smallest first: src takes the last that fits
 
 
 def _escaped(value: str) -> str:
@@ -80,15 +80,17 @@ class _Links:
         return self.media % _escaped(quote_segment(key))
 
     def image(self, post: Post, author: str, sizes: str, lazy: bool) -> str:
-        """The post's <img>: the 640 rendition when the image is wider, and a srcset to pick from."""
+        """The post's <img>: the largest rendition narrower than the image (else the image itself),
+        and a srcset of the renditions and the image to pick from."""
         key, width = post.image, post.image_width
-        src = self.media_url(rendition_key(key, 640) if width > 640 else key)
+        renditions = [(self.media_url(rendition_key(key, w)), w) for w in _RENDITIONS if w < width]
+        full = self.media_url(key)
+        src = renditions[-1][0] if renditions else full
+        srcset = ", ".join([f"{url} {w}w" for url, w in renditions] + [f"{full} {width:d}w"])
         # Width and height let the browser reserve the space before the image arrives.
         size = f' width="{width:d}" height="{post.image_height:d}"' if width else ""
         alt = _escaped(post.alt_text) if post.alt_text else f"Photo by {author}"
         loading = ' loading="lazy" decoding="async"' if lazy else ""
-        srcset = ", ".join([f"{self.media_url(rendition_key(key, w))} {w}w" for w in _RENDITIONS if w < width]
-                           + [f"{self.media_url(key)} {width:d}w"])
         return f"""<img src="{src}"
      srcset="{srcset}" sizes="{sizes}"{size}
      alt="{alt}"{loading}>"""
