@@ -1,8 +1,8 @@
 """CPU per request of each page inside one process, and an optional cProfile of one of them.
 
-    python bench/profile_pages.py                       # a throwaway small database
-    python bench/profile_pages.py --scale large --reuse # the benchmark's kept database
-    python bench/profile_pages.py --profile /           # then cProfile 500 feed requests
+    python -m bench.profile_pages                       # a throwaway small database
+    python -m bench.profile_pages --scale large --reuse # the benchmark's kept database
+    python -m bench.profile_pages --profile /           # then cProfile 500 feed requests
 
 Calls the WSGI app directly with a logged-in session cookie (no HTTP, no gunicorn) and prints
 the median CPU microseconds per request for a bare Flask "hello" and for the app's pages, so a
@@ -25,13 +25,14 @@ from pathlib import Path
 import psycopg
 from psycopg.rows import dict_row
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench import hello
+from bench.run import SECRET_KEY, prepare_database
+from photoshare.data.queries import load
+from photoshare.seed import DEMO_PASSWORD
 
-from bench import hello  # noqa: E402
-from bench.run import SECRET_KEY, prepare_database  # noqa: E402
-from photoshare.queries import queries  # noqa: E402
-from photoshare.seed import DEMO_PASSWORD  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
+bench_queries = load("bench")
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # The log-in and the measured requests come from one client: Flask-Login's session protection
@@ -104,9 +105,9 @@ def main(argv=None) -> int:
 
         app = create_app()
         with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
-            viewer = queries.bench_viewer(db)
-            heaviest = queries.bench_heaviest_author(db)
-            post = queries.bench_most_liked_post(db)
+            viewer = bench_queries.bench_viewer(db)
+            heaviest = bench_queries.bench_heaviest_author(db)
+            post = bench_queries.bench_most_liked_post(db)
         cookie = log_in(app, viewer["username"])
         pages = {"feed": "/", "post page": f"/posts/{post['id']}", "profile": f"/u/{heaviest['username']}"}
         print(f"{args.scale} scale, median CPU µs per request over {args.requests} requests, in one process")

@@ -1,8 +1,8 @@
 """The benchmark: seed (or reuse) a database, serve the app with gunicorn, drive it with wrk, report.
 
-    python bench/run.py --scale small            # a throwaway PostgreSQL, a minute or so
-    python bench/run.py --scale large --reuse    # keeps the seeded server in bench/out/large/
-    python bench/run.py --database-url postgresql://...   # an existing, migrated database
+    python -m bench.run --scale small            # a throwaway PostgreSQL, a minute or so
+    python -m bench.run --scale large --reuse    # keeps the seeded server in bench/out/large/
+    python -m bench.run --database-url postgresql://...   # an existing, migrated database
 
 Prints a table and writes bench/out/<scale>/results.json.
 """
@@ -28,13 +28,14 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from photoshare.data.db import session_options
+from photoshare.data.queries import load, queries
+from photoshare.pagination import Cursor
+from photoshare.seed import DEMO_PASSWORD
 
-from photoshare.db import session_options  # noqa: E402
-from photoshare.pagination import Cursor  # noqa: E402
-from photoshare.queries import queries  # noqa: E402
-from photoshare.seed import DEMO_PASSWORD  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
+bench_queries = load("bench")
 
 SCALES = {
     "small": {"users": 1_000, "posts": 10_000, "likes": 100_000, "images": 5},
@@ -294,9 +295,9 @@ def median_round(measured: list[dict]) -> dict:
 def statements_of(port: int, cookie: str, method: str, path: str, db: psycopg.Connection,
                   body: bytes | None = None, headers: dict | None = None) -> dict:
     """Run one request alone and count the SQL statements the app ran for it."""
-    queries.bench_reset_statement_stats(db)
+    bench_queries.bench_reset_statement_stats(db)
     status, _, _ = request(method, port, path, body, {"Cookie": cookie, **(headers or {})})
-    rows = list(queries.bench_statements_since_reset(db))
+    rows = list(bench_queries.bench_statements_since_reset(db))
     return {"status": status, "statements": sum(r["calls"] for r in rows),
             "queries": [" ".join(r["query"].split())[:160] for r in rows]}
 
@@ -328,7 +329,7 @@ def explain(db: psycopg.Connection, name: str, params: dict) -> str:
 
 def prepare_database(args, out: Path) -> tuple[str, object | None]:
     """Start (or reuse) the benchmark's PostgreSQL, migrate and seed it; returns its URL and server."""
-    from photoshare.migrate import upgrade
+    from photoshare.data.migrate import upgrade
     from tests.postgres_server import start_postgresql
 
     scale = SCALES[args.scale]
@@ -403,17 +404,17 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
            # A sync worker serves one request at a time: one connection is all it uses.
            "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2"}
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
-        queries.bench_enable_statement_stats(db)
-        viewer = queries.bench_viewer(db)
-        heaviest = queries.bench_heaviest_author(db)
-        most_liked = queries.bench_most_liked_post(db)
-        unliked = queries.bench_unliked_post(db) or most_liked
-        total = queries.bench_post_count(db)
-        deep = queries.bench_feed_position(db, offset=int(total * 0.9))
+        bench_queries.bench_enable_statement_stats(db)
+        viewer = bench_queries.bench_viewer(db)
+        heaviest = bench_queries.bench_heaviest_author(db)
+        most_liked = bench_queries.bench_most_liked_post(db)
+        unliked = bench_queries.bench_unliked_post(db) or most_liked
+        total = bench_queries.bench_post_count(db)
+        deep = bench_queries.bench_feed_position(db, offset=int(total * 0.9))
         cursor = Cursor.after(type("Row", (), deep)).encode()
-        like_posts = [r["id"] for r in queries.bench_some_posts(db, limit=64)]
+        like_posts = [r["id"] for r in bench_queries.bench_some_posts(db, limit=64)]
         results = {"scale": args.scale, "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                   "machine": {**machine(), "postgresql": queries.bench_server_version(db)},
+                   "machine": {**machine(), "postgresql": bench_queries.bench_server_version(db)},
                    "gunicorn_workers": workers, "connections": args.connections, "duration_s": args.duration,
                    "rounds": args.rounds,
                    "data": {"posts": total, "heaviest_author_posts": heaviest["post_count"],

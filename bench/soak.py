@@ -1,6 +1,6 @@
 """Soak test: real app processes under concurrent sign-ups, likes, uploads and reads, then invariants.
 
-    python bench/soak.py --duration 120 --concurrency 16 --servers 2 --workers 2
+    python -m bench.soak --duration 120 --concurrency 16 --servers 2 --workers 2
 
 Without --database-url a throwaway PostgreSQL is started (the test suite's helper); with one, the
 soak writes users and posts into that database, so give it a scratch database. --backend s3 stores
@@ -26,16 +26,14 @@ import psycopg
 from PIL import Image
 from psycopg.rows import dict_row
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.soak_http import Browser
+from bench.soak_servers import AppServer, rss_kib
+from photoshare.data.migrate import upgrade
+from photoshare.media.factory import create_store
+from photoshare.media.gc import collect_garbage
+from photoshare.media.storage import image_keys
 
-from bench.soak_http import Browser  # noqa: E402 - needs ROOT on sys.path when run as a script
-from bench.soak_servers import AppServer, rss_kib  # noqa: E402 - after the sys.path line above
-from photoshare.media.gc import collect_garbage  # noqa: E402 - after the sys.path line above
-from photoshare.media.storage import image_keys  # noqa: E402 - after the sys.path line above
-from photoshare.media.store import create_store  # noqa: E402 - after the sys.path line above
-from photoshare.migrate import upgrade  # noqa: E402 - after the sys.path line above
+ROOT = Path(__file__).resolve().parent.parent
 
 PASSWORD = "soak password 123"  # noqa: S105 - throwaway accounts in a scratch database
 # Statuses each operation may answer with; anything else is an error, any 5xx is a failure.

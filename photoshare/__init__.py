@@ -3,28 +3,32 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as config_module
-from . import db
-from .media import store as media_store
-
-csrf = CSRFProtect()
+from photoshare import config as config_module
+from photoshare.data import db
+from photoshare.media import factory as media_factory
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: settings from the environment, overridden by `config` (tests)."""
-    instance_path = (config or {}).get("INSTANCE_PATH") or config_module.instance_path()
-    app = Flask(__name__, instance_path=str(instance_path))
-    app.config.update(config_module.from_environment(Path(app.instance_path)))
-    app.config.update(config or {})
+    """Build the app: settings from the environment, overridden by `config` (tests).
 
-    from .embedded import embedded_database_url
-    from .migrate import upgrade
+    Nothing acts on the settings before the overrides apply: a test's SECRET_KEY and
+    DATABASE_URL mean no key file is written and no embedded database is started.
+    """
+    settings = config_module.from_environment()
+    settings.update(config or {})
+    app = Flask(__name__, instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()),
+                template_folder="web/templates", static_folder="web/static")
+    app.config.update(settings)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config_module.generated_secret_key(Path(app.instance_path))
 
     app.config["DATABASE_EMBEDDED"] = app.config["DATABASE_URL"] is None
     if app.config["DATABASE_EMBEDDED"]:
+        from photoshare.data.embedded import embedded_database_url
+        from photoshare.data.migrate import upgrade
+
         app.config["DATABASE_URL"] = embedded_database_url(Path(app.instance_path))
         # The embedded database is ours alone: keep its schema current on start.
         upgrade(app.config["DATABASE_URL"], log=lambda _msg: None)
@@ -35,21 +39,12 @@ def create_app(config: dict | None = None) -> Flask:
         max_size=app.config["DB_POOL_MAX_SIZE"],
         timeout=app.config["DB_POOL_TIMEOUT"],
     ))
-    media_store.init_app(app, media_store.create_store(app.config))
-    csrf.init_app(app)
+    media_factory.init_app(app, media_factory.create_store(app.config))
 
-    from . import auth, errorpages, health, media_routes, posts, profiles, security, templating
-    from .cli import register_cli
+    from photoshare import web
+    from photoshare.cli import register_cli
 
-    auth.init_app(app)
-    security.init_app(app)
-    templating.init_app(app)
-    errorpages.init_app(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(media_routes.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(posts.bp)
-    app.register_blueprint(profiles.bp)
+    web.init_app(app)
     register_cli(app)
     if app.config["TRUST_PROXY_HEADERS"]:
         # One proxy hop: the client address and scheme it saw, for the throttle and Secure cookies.

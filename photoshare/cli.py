@@ -6,8 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .errors import MigrationChanged
-from .migrate import status, upgrade
+from photoshare.data.migrate import status, upgrade
+from photoshare.errors import MigrationChanged
 
 
 @click.group("db", cls=AppGroup)
@@ -43,7 +43,7 @@ def db_status():
 @click.command("dbshell")
 def dbshell():
     """Open psql on the configured database (the embedded one too)."""
-    from .embedded import psql_executable
+    from photoshare.data.embedded import psql_executable
 
     exe = psql_executable(current_app.config["DATABASE_EMBEDDED"])
     # exec: psql takes over the terminal, as manage.py dbshell does.
@@ -61,9 +61,9 @@ def media_group():
               help="Leave objects younger than this alone (default: MEDIA_GC_GRACE_SECONDS).")
 def media_gc(apply: bool, grace_seconds: int | None):
     """Delete stored objects that no post or profile refers to (dry run unless --apply)."""
-    from .errors import StorageUnavailable
-    from .media.gc import collect_garbage
-    from .media.store import get_store
+    from photoshare.errors import StorageUnavailable
+    from photoshare.media.factory import get_store
+    from photoshare.media.gc import collect_garbage
 
     if grace_seconds is None:
         grace_seconds = current_app.config["MEDIA_GC_GRACE_SECONDS"]
@@ -99,8 +99,8 @@ def seed_command(users, posts, likes, images, random_seed, reset, quiet):
     """Bulk-load demo users, posts, likes and images (password of every demo user: photoshare-demo)."""
     import psycopg
 
-    from .media.store import get_store
-    from .seed import SeedError, SeedOptions, seed
+    from photoshare.media.factory import get_store
+    from photoshare.seed import SeedError, SeedOptions, seed
 
     opts = SeedOptions(users=users, posts=posts, likes=likes, images=images, random_seed=random_seed,
                        reset=reset, progress=not quiet)

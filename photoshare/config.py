@@ -7,15 +7,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def instance_path() -> Path:
-    """Where the embedded database and the generated secret key live."""
-    return Path(os.environ.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
-
-
-def _secret_key(instance_path: Path) -> str:
-    """Return SECRET_KEY, or a key generated once and kept in instance/ (mode 0600)."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+def generated_secret_key(instance_path: Path) -> str:
+    """A key generated once and kept in instance/secret_key (mode 0600), for runs without SECRET_KEY."""
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -30,12 +23,15 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
-def from_environment(instance_path: Path) -> dict:
-    """Build the settings dict from the environment (DESIGN.md, "Configuration")."""
+def from_environment() -> dict:
+    """The settings from the environment (README, "Configuration"). Reading them has no side
+    effect: the secret key file and the embedded database are only made once the caller's
+    overrides are applied, and only if still needed."""
     env = os.environ.get
     max_upload_mb = int(env("MAX_UPLOAD_MB", "20"))
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "INSTANCE_PATH": env("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        "SECRET_KEY": env("SECRET_KEY") or None,
         "DATABASE_URL": env("DATABASE_URL") or None,
         "DB_POOL_MIN_SIZE": int(env("DB_POOL_MIN_SIZE", "1")),
         "DB_POOL_MAX_SIZE": int(env("DB_POOL_MAX_SIZE", "10")),

@@ -15,12 +15,12 @@ from PIL import Image, ImageDraw, ImageOps
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from .media.images import ProcessedImage, process_image
-from .media.keys import rendition_key
-from .media.local import LocalMediaStore
-from .media.storage import put_image
-from .media.store import MediaStore
-from .queries import queries
+from photoshare.data.queries import load
+from photoshare.media.images import ProcessedImage, process_image
+from photoshare.media.keys import rendition_key
+from photoshare.media.local import LocalMediaStore
+from photoshare.media.storage import put_image
+from photoshare.media.store import MediaStore
 
 # Every demo account shares this password (hashed once: scrypt is slow by design).
 DEMO_PASSWORD = "photoshare-demo"  # noqa: S105 - documented demo password, not a secret
@@ -41,6 +41,9 @@ _LIKE_ROW = np.dtype([
 ])
 # ext4 allows 65,000 links to one file; past this a fresh copy becomes the link source.
 _MAX_LINKS = 60_000
+
+# The bulk load's own statements (TRUNCATE, dropping constraints): never the app's namespace.
+seed_queries = load("seed")
 
 _FIRST = ("ava", "noah", "mia", "liam", "zoe", "omar", "lena", "ivan", "sara", "yuki", "ines", "tom",
           "nina", "raj", "eva", "leo", "amara", "felix", "hana", "diego", "maya", "jonas", "aisha", "kai")
@@ -270,7 +273,7 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
     now_us = int(time.time() * 1_000_000)
     quiet = not opts.progress
 
-    if queries.count_seed_rows(conn) and not opts.reset:
+    if seed_queries.count_seed_rows(conn) and not opts.reset:
         raise SeedError("the database already has users, posts or likes; pass --reset to replace them")
 
     with tqdm(total=opts.images, desc="images", unit="img", disable=quiet) as bar:
@@ -301,32 +304,32 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
     # Objects are written while PostgreSQL loads rows: one is disk-bound, the other CPU-bound.
     media_thread = threading.Thread(target=write_objects, name="seed-media")
     with conn.transaction():
-        queries.prepare_seed_load(conn)
+        seed_queries.prepare_seed_load(conn)
         media_thread.start()
         try:
             _copy_users(conn, opts, plan, password, quiet)
             _copy_posts(conn, opts, plan, samples, keys, post_iso, quiet)
             _copy_likes(conn, plan, quiet)
             log("building indexes and checking foreign keys")
-            queries.finish_seed_load(conn)
-            wrong = queries.count_wrong_like_counts(conn)
+            seed_queries.finish_seed_load(conn)
+            wrong = seed_queries.count_wrong_like_counts(conn)
             if wrong:
                 raise SeedError(f"{wrong} posts have a like_count that disagrees with like_post")
-            wrong = queries.count_wrong_profile_counters(conn)
+            wrong = seed_queries.count_wrong_profile_counters(conn)
             if wrong:
                 raise SeedError(f"{wrong} profiles have counters that disagree with their posts")
         finally:
             media_thread.join()
         if failure:
             raise SeedError(f"storing images failed: {failure[0]}") from failure[0]
-        queries.analyze_seeded_tables(conn)
+        seed_queries.analyze_seeded_tables(conn)
     return SeedSummary(opts.users, opts.posts, opts.likes, opts.images, writer.written,
                        time.monotonic() - started)
 
 
 def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool) -> None:
     created = _iso(plan.user_created_us)
-    with conn.cursor().copy(queries.copy_users.sql) as copy, \
+    with conn.cursor().copy(seed_queries.copy_users.sql) as copy, \
             tqdm(total=opts.users, desc="users", unit="row", disable=quiet) as bar:
         for lo in range(0, opts.users, 50_000):
             lines = []
@@ -339,7 +342,7 @@ def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool
     post_count = np.bincount(plan.post_author, minlength=opts.users + 1)[1:].tolist()
     likes_received = np.bincount(plan.post_author, weights=plan.post_like_count,
                                  minlength=opts.users + 1)[1:].astype(np.int64).tolist()
-    with conn.cursor().copy(queries.copy_profiles.sql) as copy:
+    with conn.cursor().copy(seed_queries.copy_profiles.sql) as copy:
         for lo in range(0, opts.users, 50_000):
             copy.write("".join(f"{i + 1}\t{i + 1}\t{created[i]}Z\t{created[i]}Z\t{post_count[i]}\t{likes_received[i]}\n"
                                for i in range(lo, min(lo + 50_000, opts.users))))
@@ -351,7 +354,7 @@ def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage]
     images = [(s.alt_text, s.processed.main.width, s.processed.main.height) for s in samples]
     author, image, caption, likes = (plan.post_author.tolist(), plan.post_image.tolist(),
                                      plan.post_caption.tolist(), plan.post_like_count.tolist())
-    with conn.cursor().copy(queries.copy_posts.sql) as copy, \
+    with conn.cursor().copy(seed_queries.copy_posts.sql) as copy, \
             tqdm(total=opts.posts, desc="posts", unit="row", disable=quiet) as bar:
         for lo in range(0, opts.posts, 50_000):
             lines = []
@@ -367,7 +370,7 @@ def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage]
 def _copy_likes(conn, plan: _Plan, quiet: bool) -> None:
     total = len(plan.like_user)
     chunk = 1_000_000
-    with conn.cursor().copy(queries.copy_likes.sql) as copy, \
+    with conn.cursor().copy(seed_queries.copy_likes.sql) as copy, \
             tqdm(total=total, desc="likes", unit="row", disable=quiet) as bar:
         copy.write(_BINARY_HEADER)
         for lo in range(0, total, chunk):

@@ -66,7 +66,7 @@ def stop_postgresql(server: testing.postgresql.Postgresql) -> None:
 @contextmanager
 def migrated_postgresql():
     """A throwaway server with the app's migrations applied, stopped and removed on exit."""
-    from photoshare.migrate import upgrade
+    from photoshare.data.migrate import upgrade
 
     server = start_postgresql()
     try:

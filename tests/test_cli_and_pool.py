@@ -9,9 +9,9 @@ import pytest
 from psycopg_pool import PoolTimeout
 
 from photoshare.config import PROJECT_ROOT
-from photoshare.db import create_pool
-from photoshare.migrate import upgrade
-from photoshare.queries import queries
+from photoshare.data.db import create_pool
+from photoshare.data.migrate import upgrade
+from photoshare.data.queries import queries
 from tests.postgres_server import start_postgresql, stop_postgresql
 
 

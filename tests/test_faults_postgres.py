@@ -8,7 +8,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from photoshare import create_app
-from photoshare.db import RECENTLY_USED_SECONDS
+from photoshare.data.db import RECENTLY_USED_SECONDS
 from tests.conftest import TABLES, AuthActions, csrf_token
 from tests.postgres_server import migrated_postgresql
 from tests.security_support import create_post, image_bytes, stored_files, upload

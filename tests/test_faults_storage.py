@@ -8,9 +8,9 @@ import pytest
 
 from bench.soak_http import Browser
 from bench.soak_servers import AppServer
+from photoshare.media.factory import create_store
 from photoshare.media.gc import collect_garbage
 from photoshare.media.storage import image_keys
-from photoshare.media.store import create_store
 from tests.conftest import PASSWORD, AuthActions, csrf_token
 from tests.security_support import image_bytes, stored_files, upload
 

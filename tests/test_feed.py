@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from photoshare import create_app
-from photoshare.templating import exact_time, relative_time
+from photoshare.web.templating import exact_time, relative_time
 from tests.conftest import csrf_token
 from tests.helpers import counting_statements, create_post, log_in_as, seed_posts, seed_user
 from tests.images import png_bytes

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from photoshare.media.factory import get_store
 from photoshare.media.gc import collect_garbage, find_orphans
 from photoshare.media.keys import KINDS, rendition_key
 from photoshare.media.storage import image_keys
-from photoshare.media.store import get_store
 from tests import imagefactory as f
 from tests.media_helpers import (
     app_config,  # noqa: F401 - the fixture: every test here runs on both backends

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from photoshare.media.factory import get_store
 from photoshare.media.keys import rendition_key
-from photoshare.media.store import get_store
 from tests import imagefactory as f
 from tests.media_helpers import (
     IMG_SRC_RE,

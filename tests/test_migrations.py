@@ -10,8 +10,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from photoshare.config import PROJECT_ROOT
+from photoshare.data.migrate import MIGRATIONS_DIR, status, upgrade
 from photoshare.errors import MigrationChanged
-from photoshare.migrate import MIGRATIONS_DIR, status, upgrade
 from tests.postgres_server import PG_BIN
 
 SCHEMA_SQL = PROJECT_ROOT / "sql" / "schema.sql"

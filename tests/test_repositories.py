@@ -6,10 +6,10 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from photoshare.data.queries import fetch_records, queries
 from photoshare.errors import EmailTaken, InvalidUsername, PostNotFound, ProfileExists, UsernameTaken, UserNotFound
 from photoshare.models import Post
 from photoshare.pagination import Cursor
-from photoshare.queries import fetch_records, queries
 from photoshare.repositories import (
     LikeRepository,
     LoginAttemptRepository,

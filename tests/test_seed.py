@@ -1,7 +1,7 @@
 """`flask seed`: bulk demo data that leaves the database consistent and the images stored."""
 
+from photoshare.media.factory import create_store
 from photoshare.media.keys import rendition_key
-from photoshare.media.store import create_store
 from photoshare.seed import DEMO_PASSWORD
 
 CATALOG = """

@@ -7,8 +7,8 @@ from flask import url_for
 from markupsafe import escape
 
 from photoshare.models import Post
-from photoshare.posts.cards import post_cards, post_tiles
-from photoshare.urls import UrlBuilder
+from photoshare.web.posts.cards import post_cards, post_tiles
+from photoshare.web.urls import UrlBuilder
 
 CASES = [
     ("posts.show", {"post_id": 42}),

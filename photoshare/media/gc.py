@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from ..queries import queries
-from .keys import KINDS, main_key
-from .storage import image_keys
-from .store import MediaStore, ObjectInfo
+from photoshare.data.queries import queries
+from photoshare.media.keys import KINDS, main_key
+from photoshare.media.storage import image_keys
+from photoshare.media.store import MediaStore, ObjectInfo
 
 BATCH_SIZE = 1000
 

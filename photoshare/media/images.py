@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from ..errors import ImageTooLarge, NotAnImage
+from photoshare.errors import ImageTooLarge, NotAnImage
 
 # Only these formats are decoded at all; anything else (SVG, HTML, PDF, ...) never reaches a parser.
 ALLOWED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")

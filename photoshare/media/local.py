@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import MediaNotFound, StorageUnavailable
-from .keys import InvalidKey
-from .store import ObjectInfo, StoredObject
+from photoshare.errors import MediaNotFound, StorageUnavailable
+from photoshare.media.keys import InvalidKey
+from photoshare.media.store import ObjectInfo, StoredObject
 
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 _CHUNK = 64 * 1024

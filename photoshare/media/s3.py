@@ -8,9 +8,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..errors import MediaNotFound, StorageUnavailable
-from .keys import InvalidKey, kind_of
-from .store import ObjectInfo, StoredObject
+from photoshare.errors import MediaNotFound, StorageUnavailable
+from photoshare.media.keys import InvalidKey, kind_of
+from photoshare.media.store import ObjectInfo, StoredObject
 
 log = logging.getLogger(__name__)
 

@@ -3,9 +3,9 @@
 import logging
 from collections.abc import Iterable
 
-from .images import SPECS, ProcessedImage
-from .keys import kind_of, rendition_key
-from .store import MediaStore
+from photoshare.media.images import SPECS, ProcessedImage
+from photoshare.media.keys import kind_of, rendition_key
+from photoshare.media.store import MediaStore
 
 log = logging.getLogger(__name__)
 

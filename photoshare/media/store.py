@@ -1,11 +1,9 @@
-"""The media-store interface that both backends implement, and the app's choice of backend."""
+"""The media-store interface that both backends implement."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
-
-from flask import Flask, current_app
 
 
 @dataclass(frozen=True)
@@ -51,34 +49,3 @@ class MediaStore(Protocol):
 
     def check(self) -> None:
         """Raise StorageUnavailable when the store cannot be used."""
-
-
-def create_store(config: dict) -> MediaStore:
-    """The backend named by MEDIA_BACKEND."""
-    backend = config["MEDIA_BACKEND"]
-    if backend == "local":
-        from .local import LocalMediaStore
-
-        return LocalMediaStore(config["MEDIA_ROOT"])
-    if backend == "s3":
-        from .s3 import S3MediaStore
-
-        return S3MediaStore(
-            endpoint_url=config["S3_ENDPOINT_URL"],
-            post_bucket=config["S3_POST_BUCKET"],
-            profile_bucket=config["S3_PROFILE_BUCKET"],
-            connect_timeout=config.get("S3_CONNECT_TIMEOUT", 3.0),
-            read_timeout=config.get("S3_READ_TIMEOUT", 10.0),
-            max_attempts=config.get("S3_MAX_ATTEMPTS", 3),
-        )
-    raise ValueError(f"MEDIA_BACKEND must be 'local' or 's3', not {backend!r}")
-
-
-def init_app(app: Flask, store: MediaStore) -> None:
-    """Attach the store to the app."""
-    app.extensions["media_store"] = store
-
-
-def get_store() -> MediaStore:
-    """The app's media store."""
-    return current_app.extensions["media_store"]

@@ -1,9 +1,9 @@
 """Repositories: a connection in, typed records out. They never commit; the caller does."""
 
-from .likes import LikeRepository
-from .login_attempts import LoginAttemptRepository
-from .posts import PostRepository
-from .profiles import ProfileRepository
-from .users import UserRepository
+from photoshare.repositories.likes import LikeRepository
+from photoshare.repositories.login_attempts import LoginAttemptRepository
+from photoshare.repositories.posts import PostRepository
+from photoshare.repositories.profiles import ProfileRepository
+from photoshare.repositories.users import UserRepository
 
 __all__ = ["LikeRepository", "LoginAttemptRepository", "PostRepository", "ProfileRepository", "UserRepository"]

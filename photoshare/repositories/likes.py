@@ -3,11 +3,11 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from ..errors import PostNotFound
-from ..models import Liker, LikeState
-from ..pagination import Cursor
-from ..queries import queries
-from ._unit import require_unit_of_work, savepoint
+from photoshare.data.queries import queries
+from photoshare.errors import PostNotFound
+from photoshare.models import Liker, LikeState
+from photoshare.pagination import Cursor
+from photoshare.repositories._unit import require_unit_of_work, savepoint
 
 
 class LikeRepository:

@@ -2,8 +2,8 @@
 
 import psycopg
 
-from ..queries import queries
-from ._unit import require_unit_of_work
+from photoshare.data.queries import queries
+from photoshare.repositories._unit import require_unit_of_work
 
 
 class LoginAttemptRepository:

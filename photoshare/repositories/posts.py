@@ -4,11 +4,11 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from ..errors import UserNotFound
-from ..models import Post
-from ..pagination import Cursor
-from ..queries import fetch_records, queries
-from ._unit import require_unit_of_work, savepoint
+from photoshare.data.queries import fetch_records, queries
+from photoshare.errors import UserNotFound
+from photoshare.models import Post
+from photoshare.pagination import Cursor
+from photoshare.repositories._unit import require_unit_of_work, savepoint
 
 
 class PostRepository:

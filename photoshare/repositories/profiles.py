@@ -3,10 +3,10 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from ..errors import ProfileExists, UserNotFound
-from ..models import Profile, ProfilePage
-from ..queries import queries
-from ._unit import require_unit_of_work, savepoint, storable
+from photoshare.data.queries import queries
+from photoshare.errors import ProfileExists, UserNotFound
+from photoshare.models import Profile, ProfilePage
+from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
 
 
 class ProfileRepository:

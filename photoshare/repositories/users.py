@@ -3,10 +3,10 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from ..errors import EmailTaken, InvalidUsername, UsernameTaken
-from ..models import User
-from ..queries import queries
-from ._unit import require_unit_of_work, savepoint, storable
+from photoshare.data.queries import queries
+from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
+from photoshare.models import User
+from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
 
 
 class UserRepository:

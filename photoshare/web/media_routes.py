@@ -2,10 +2,10 @@
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
 
-from .errors import MediaNotFound
-from .media.images import CONTENT_TYPES
-from .media.keys import is_valid_key
-from .media.store import get_store
+from photoshare.errors import MediaNotFound
+from photoshare.media.factory import get_store
+from photoshare.media.images import CONTENT_TYPES
+from photoshare.media.keys import is_valid_key
 
 bp = Blueprint("media", __name__)
 

@@ -5,10 +5,10 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, jsonify, redirect, request
 from flask_login import LoginManager, login_url
 
-from ..negotiation import wants_json
-from . import cookies
-from .routes import bp
-from .session import load_user
+from photoshare.web.auth import cookies
+from photoshare.web.auth.routes import bp
+from photoshare.web.auth.session import load_user
+from photoshare.web.negotiation import wants_json
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

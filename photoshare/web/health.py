@@ -2,9 +2,9 @@
 
 from flask import Blueprint, current_app, jsonify
 
-from .errors import StorageUnavailable
-from .media.store import get_store
-from .queries import queries
+from photoshare.data.queries import queries
+from photoshare.errors import StorageUnavailable
+from photoshare.media.factory import get_store
 
 bp = Blueprint("health", __name__)
 

@@ -1,5 +1,5 @@
 """Profile pages and account settings."""
 
-from .routes import bp
+from photoshare.web.profiles.routes import bp
 
 __all__ = ["bp"]

@@ -1,5 +1,5 @@
 """The feed, posts and likes."""
 
-from .routes import bp
+from photoshare.web.posts.routes import bp
 
 __all__ = ["bp"]

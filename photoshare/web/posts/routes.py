@@ -3,18 +3,18 @@
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..db import get_conn, transaction
-from ..errors import ImageTooLarge, NotAnImage, PostNotFound, StorageUnavailable
-from ..media.keys import new_post_key
-from ..media.storage import delete_images_quietly
-from ..media.store import get_store
-from ..negotiation import wants_json
-from ..pagination import BadCursor, Cursor
-from ..repositories import LikeRepository, PostRepository
-from ..security import is_local_path
-from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
-from .cards import post_cards, post_tiles
-from .forms import ButtonForm, EditPostForm, PostForm
+from photoshare.data.db import get_conn, transaction
+from photoshare.errors import ImageTooLarge, NotAnImage, PostNotFound, StorageUnavailable
+from photoshare.media.factory import get_store
+from photoshare.media.keys import new_post_key
+from photoshare.media.storage import delete_images_quietly
+from photoshare.pagination import BadCursor, Cursor
+from photoshare.repositories import LikeRepository, PostRepository
+from photoshare.web.negotiation import wants_json
+from photoshare.web.posts.cards import post_cards, post_tiles
+from photoshare.web.posts.forms import ButtonForm, EditPostForm, PostForm
+from photoshare.web.security import is_local_path
+from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
 
 bp = Blueprint("posts", __name__)
 bp.add_app_template_global(post_cards)

@@ -7,10 +7,10 @@ import psycopg
 from flask import abort, current_app
 from werkzeug.datastructures import FileStorage
 
-from .errors import NotAnImage
-from .media.images import ProcessedImage, process_image
-from .media.storage import delete_images_quietly, put_image
-from .media.store import MediaStore
+from photoshare.errors import NotAnImage
+from photoshare.media.images import ProcessedImage, process_image
+from photoshare.media.storage import delete_images_quietly, put_image
+from photoshare.media.store import MediaStore
 
 STORAGE_DOWN_MESSAGE = "Image storage is briefly unavailable, so nothing was saved. Please try again in a moment."
 

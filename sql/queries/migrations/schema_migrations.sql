@@ -21,7 +21,3 @@ SELECT name, checksum, applied_at FROM schema_migrations ORDER BY name;
 -- name: insert_applied_migration!
 -- Record one applied migration.
 INSERT INTO schema_migrations (name, checksum) VALUES (:name, :checksum);
-
--- name: ping$
--- Liveness check of the database.
-SELECT 1;

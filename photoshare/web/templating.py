@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from .media.keys import rendition_key
-from .urls import UrlBuilder
+from photoshare.media.keys import rendition_key
+from photoshare.web.urls import UrlBuilder
 
 
 def relative_time(moment: datetime, now: datetime | None = None) -> str:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import psycopg
 
-from .config import PROJECT_ROOT
-from .errors import MigrationChanged
-from .models import AppliedMigration
-from .queries import queries
+from photoshare.config import PROJECT_ROOT
+from photoshare.data.queries import load
+from photoshare.errors import MigrationChanged
+from photoshare.models import AppliedMigration
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+migration_queries = load("migrations")
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ def migration_files(directory: Path = MIGRATIONS_DIR) -> list[MigrationFile]:
 
 
 def _applied(conn: psycopg.Connection) -> dict[str, AppliedMigration]:
-    queries.create_migrations_table(conn)
-    return {row["name"]: AppliedMigration(**row) for row in queries.list_applied_migrations(conn)}
+    migration_queries.create_migrations_table(conn)
+    return {row["name"]: AppliedMigration(**row) for row in migration_queries.list_applied_migrations(conn)}
 
 
 def status(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[MigrationStatus]:
@@ -65,7 +66,7 @@ def upgrade(conninfo: str, directory: Path = MIGRATIONS_DIR, log=print) -> list[
     applied_now = []
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.row_factory = psycopg.rows.dict_row
-        queries.lock_migrations(conn)
+        migration_queries.lock_migrations(conn)
         try:
             states = status(conn, directory)
             changed = [s.name for s in states if s.state == "changed"]
@@ -78,9 +79,9 @@ def upgrade(conninfo: str, directory: Path = MIGRATIONS_DIR, log=print) -> list[
                 mf = files[st.name]
                 with conn.transaction():
                     conn.execute(mf.sql)
-                    queries.insert_applied_migration(conn, name=mf.name, checksum=mf.checksum)
+                    migration_queries.insert_applied_migration(conn, name=mf.name, checksum=mf.checksum)
                 applied_now.append(mf.name)
                 log(f"applied {mf.name}")
         finally:
-            queries.unlock_migrations(conn)
+            migration_queries.unlock_migrations(conn)
     return applied_now

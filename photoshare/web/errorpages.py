@@ -6,8 +6,8 @@ from flask_wtf.csrf import CSRFError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from .errors import StorageUnavailable
-from .negotiation import wants_json
+from photoshare.errors import StorageUnavailable
+from photoshare.web.negotiation import wants_json
 
 _MESSAGES = {
     400: ("Bad request", "The request could not be understood."),

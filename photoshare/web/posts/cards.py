@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from flask import current_app, request
 from markupsafe import Markup, escape
 
-from ..media.images import SPECS
-from ..media.keys import rendition_key
-from ..models import Post
-from ..templating import exact_time, relative_time
-from ..urls import quote_segment
+from photoshare.media.images import SPECS
+from photoshare.media.keys import rendition_key
+from photoshare.models import Post
+from photoshare.web.templating import exact_time, relative_time
+from photoshare.web.urls import quote_segment
 
 # The characters escape() replaces; most values (usernames, keys, URLs) have none of them.
 _HTML_SPECIAL = re.compile("[&<>\"']")

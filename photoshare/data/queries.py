@@ -1,16 +1,28 @@
-"""Loads the named SQL in sql/queries/ once per process (aiosql)."""
+"""The named SQL under sql/queries/, loaded once per process (aiosql), and records from row tuples.
+
+Each subfolder is its own namespace: `queries` (app/) is all the app runs; the migration runner,
+the seed's bulk load and the benchmark load theirs with `load()`, so a request's code cannot reach
+a TRUNCATE.
+"""
 
 import functools
 
 import aiosql
 import psycopg
 
-from .config import PROJECT_ROOT
+from photoshare.config import PROJECT_ROOT
 
 QUERIES_DIR = PROJECT_ROOT / "sql" / "queries"
 
-# Parameters are named in the SQL (:name); a signature in the header would repeat them.
-queries = aiosql.from_path(QUERIES_DIR, "psycopg", mandatory_parameters=False)
+
+@functools.cache
+def load(namespace: str):
+    """The queries of one subfolder of sql/queries/."""
+    # Parameters are named in the SQL (:name); a signature in the header would repeat them.
+    return aiosql.from_path(QUERIES_DIR / namespace, "psycopg", mandatory_parameters=False)
+
+
+queries = load("app")
 
 
 def fetch_records(conn: psycopg.Connection, query, record: type, **params) -> list:

@@ -3,12 +3,12 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..db import get_conn, transaction
-from ..errors import EmailTaken, InvalidUsername, UsernameTaken
-from ..repositories import LoginAttemptRepository, ProfileRepository, UserRepository
-from ..security import is_local_path
-from .forms import LoginForm, RegisterForm
-from .session import SessionUser, hash_password, verify_password
+from photoshare.data.db import get_conn, transaction
+from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
+from photoshare.repositories import LoginAttemptRepository, ProfileRepository, UserRepository
+from photoshare.web.auth.forms import LoginForm, RegisterForm
+from photoshare.web.auth.session import SessionUser, hash_password, verify_password
+from photoshare.web.security import is_local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

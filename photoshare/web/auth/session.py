@@ -7,9 +7,9 @@ from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import get_conn
-from ..models import User
-from ..repositories import UserRepository
+from photoshare.data.db import get_conn
+from photoshare.models import User
+from photoshare.repositories import UserRepository
 
 # Compared against when the login names nobody, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password")

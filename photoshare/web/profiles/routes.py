@@ -5,17 +5,17 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..auth.forms import USERNAME_PATTERN
-from ..auth.session import SessionUser, hash_password, verify_password
-from ..db import get_conn, transaction
-from ..errors import ImageTooLarge, NotAnImage, StorageUnavailable
-from ..media.keys import new_profile_key
-from ..media.storage import delete_images_quietly
-from ..media.store import get_store
-from ..pagination import BadCursor, Cursor
-from ..repositories import PostRepository, ProfileRepository, UserRepository
-from ..uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
-from .forms import DeleteAccountForm, PasswordForm, ProfileImageForm
+from photoshare.data.db import get_conn, transaction
+from photoshare.errors import ImageTooLarge, NotAnImage, StorageUnavailable
+from photoshare.media.factory import get_store
+from photoshare.media.keys import new_profile_key
+from photoshare.media.storage import delete_images_quietly
+from photoshare.pagination import BadCursor, Cursor
+from photoshare.repositories import PostRepository, ProfileRepository, UserRepository
+from photoshare.web.auth.forms import USERNAME_PATTERN
+from photoshare.web.auth.session import SessionUser, hash_password, verify_password
+from photoshare.web.profiles.forms import DeleteAccountForm, PasswordForm, ProfileImageForm
+from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
 
 bp = Blueprint("profiles", __name__)
 

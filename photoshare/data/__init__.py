@@ -1,0 +1,1 @@
+"""The database: the connection pool and unit of work, the named queries, the migration runner."""

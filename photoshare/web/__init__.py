@@ -1,0 +1,22 @@
+"""The web layer: blueprints, forms, templates and the glue every page shares."""
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
+    from photoshare.web import auth, errorpages, health, media_routes, posts, profiles, security, templating
+
+    csrf.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errorpages.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(media_routes.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(posts.bp)
+    app.register_blueprint(profiles.bp)

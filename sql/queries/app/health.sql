@@ -1,0 +1,3 @@
+-- name: ping$
+-- Liveness check of the database (/healthz).
+SELECT 1;
