@@ -30,8 +30,8 @@ from bench.soak_http import Browser
 from bench.soak_servers import AppServer, rss_kib
 from photoshare.data.migrate import upgrade
 from photoshare.media.factory import create_store
-from photoshare.media.gc import collect_garbage
-from photoshare.media.storage import image_keys
+from photoshare.media.stored_images import image_keys
+from photoshare.services.media_gc import collect_garbage
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -31,7 +31,6 @@ def db_status():
     import psycopg
 
     with psycopg.connect(current_app.config["DATABASE_URL"], autocommit=True) as conn:
-        conn.row_factory = psycopg.rows.dict_row
         states = status(conn)
     for st in states:
         when = f"  {st.applied_at:%Y-%m-%d %H:%M:%S %Z}" if st.applied_at else ""
@@ -63,7 +62,7 @@ def media_gc(apply: bool, grace_seconds: int | None):
     """Delete stored objects that no post or profile refers to (dry run unless --apply)."""
     from photoshare.errors import StorageUnavailable
     from photoshare.media.factory import get_store
-    from photoshare.media.gc import collect_garbage
+    from photoshare.services.media_gc import collect_garbage
 
     if grace_seconds is None:
         grace_seconds = current_app.config["MEDIA_GC_GRACE_SECONDS"]

@@ -29,12 +29,20 @@ class PostNotFound(DomainError):
     """No such post."""
 
 
-class NotAnImage(DomainError):
+class BadUpload(DomainError):
+    """An upload that cannot be stored; the message says why, for the form field."""
+
+
+class NotAnImage(BadUpload):
     """The upload is not a JPEG, PNG, GIF or WebP image we can decode."""
 
 
-class ImageTooLarge(DomainError):
+class ImageTooLarge(BadUpload):
     """The image's pixel count is over the limit (a decompression bomb)."""
+
+
+class TooManyFiles(BadUpload):
+    """Several files were sent in a field that takes one."""
 
 
 class MediaNotFound(DomainError):

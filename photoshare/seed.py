@@ -1,13 +1,10 @@
 """Bulk demo data (`flask seed`): users, posts, likes and images, loaded with COPY in one transaction."""
 
-import errno
 import io
-import os
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import psycopg
@@ -18,9 +15,8 @@ from werkzeug.security import generate_password_hash
 from photoshare.data.queries import load
 from photoshare.media.images import ProcessedImage, process_image
 from photoshare.media.keys import rendition_key
-from photoshare.media.local import LocalMediaStore
-from photoshare.media.storage import put_image
 from photoshare.media.store import MediaStore
+from photoshare.media.stored_images import put_image
 
 # Every demo account shares this password (hashed once: scrypt is slow by design).
 DEMO_PASSWORD = "photoshare-demo"  # noqa: S105 - documented demo password, not a secret
@@ -39,9 +35,6 @@ _LIKE_ROW = np.dtype([
     ("created_len", ">i4"), ("created_at", ">i8"),
     ("updated_len", ">i4"), ("updated_at", ">i8"),
 ])
-# ext4 allows 65,000 links to one file; past this a fresh copy becomes the link source.
-_MAX_LINKS = 60_000
-
 # The bulk load's own statements (TRUNCATE, dropping constraints): never the app's namespace.
 seed_queries = load("seed")
 
@@ -223,46 +216,30 @@ def _caption(index: int) -> str:
 
 
 class _ObjectWriter:
-    """Stores each post's image: hard links to one stored copy on the local backend, puts elsewhere."""
+    """Stores each post's image: the first post of a picture through the pipeline's output, every
+    other one as a copy of the one before (a hard link on the local backend, a server-side copy
+    on S3). Copying from the latest key, not the first, lets a local copy that had to be a real
+    file (the first's links ran out) become the source of the next links."""
 
     def __init__(self, store: MediaStore, samples: list[SampleImage]):
         self.store = store
         self.samples = samples
-        self.root = Path(store.root) if isinstance(store, LocalMediaStore) else None
-        self.sources: dict[tuple[int, int], tuple[Path, int]] = {}
+        self.last_key: dict[int, str] = {}
         self.written = 0
 
     def write(self, key: str, sample: int) -> None:
         """Store the image and its renditions under key."""
         image = self.samples[sample].processed
-        if self.root is None:
+        source = self.last_key.get(sample)
+        if source is None:
             put_image(self.store, key, image)
-            self.written += 1 + len(image.renditions)
-            return
-        variants = [(0, key, image.main.data)] + [
-            (width, rendition_key(key, width), enc.data) for width, enc in image.renditions.items()]
-        for width, vkey, data in variants:
-            self._link(sample, width, vkey, data, image.content_type)
-            self.written += 1
-
-    def _link(self, sample: int, width: int, key: str, data: bytes, content_type: str) -> None:
-        source = self.sources.get((sample, width))
-        target = self.root / key
-        if source is not None and source[1] < _MAX_LINKS:
-            try:
-                os.link(source[0], target)
-            except FileExistsError:
-                # A key left by an earlier seed with the same timestamp: replace it.
-                target.unlink()
-                os.link(source[0], target)
-            except OSError as exc:
-                if exc.errno != errno.EMLINK:
-                    raise
-            else:
-                self.sources[(sample, width)] = (source[0], source[1] + 1)
-                return
-        self.store.put_object(key, data, content_type)
-        self.sources[(sample, width)] = (target, 1)
+        else:
+            # Renditions first, as put_image does: once the main key exists, so do they.
+            for width in image.renditions:
+                self.store.copy(rendition_key(source, width), rendition_key(key, width))
+            self.store.copy(source, key)
+        self.last_key[sample] = key
+        self.written += 1 + len(image.renditions)
 
 
 def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=print) -> SeedSummary:

@@ -41,8 +41,8 @@ CREATE TABLE profile (
     CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0)
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
-COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user, maintained by the posts_profile_counters trigger.';
-COMMENT ON COLUMN profile.likes_received IS 'Derived: sum of like_count over this user''s posts, maintained by the posts_profile_counters trigger.';
+COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
+COMMENT ON COLUMN profile.likes_received IS 'Derived: sum of like_count over this user''s posts (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 -- Counter changes are not edits of the profile: only the picture moves updated_at.
 CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image ON profile
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
@@ -90,6 +90,16 @@ CREATE INDEX like_post_post_id_created_at_idx ON like_post (post_id, created_at 
 CREATE TRIGGER like_post_set_updated_at BEFORE UPDATE ON like_post
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
+-- The columns every page shows of a post, said once: the feed, the profile grid and the post
+-- page select from this view and add only their viewer's like probe and their WHERE clause.
+-- A plain view is inlined by the planner, so each query keeps the plan it had.
+CREATE VIEW post_view AS
+SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
+       p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at
+FROM posts p
+JOIN users u ON u.id = p.user_id;
+COMMENT ON VIEW post_view IS 'A post with its author''s username: the columns of a post card (models.Post, without the viewer''s liked flag).';
+
 -- posts.like_count follows like_post. The row lock taken by the UPDATE serialises
 -- concurrent likes of one post, so the count stays exact.
 CREATE FUNCTION like_post_count() RETURNS trigger
@@ -107,27 +117,62 @@ $$;
 CREATE TRIGGER like_post_count AFTER INSERT OR DELETE ON like_post
     FOR EACH ROW EXECUTE FUNCTION like_post_count();
 
+-- Changes to profile counters that found the profile row busy (another transaction held it):
+-- an INSERT here never waits, so concurrent likes of one author's posts do not queue on the
+-- author's row. The next transaction that gets the row folds them in; readers add the rest.
+CREATE TABLE profile_counter_delta (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id        bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    post_count     bigint      NOT NULL DEFAULT 0,
+    likes_received bigint      NOT NULL DEFAULT 0,
+    created_at     timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE profile_counter_delta IS 'Changes to profile counters not yet folded into profile (the row was busy); readers add them. Rarely more than a few rows per user.';
+CREATE INDEX profile_counter_delta_user_id_idx ON profile_counter_delta (user_id);
+
+-- Add to a user's profile counters without waiting for another transaction's lock on the row.
+CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM profile WHERE user_id = p_user_id FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        -- The row is ours until commit: fold in what others left while it was busy.
+        WITH folded AS (
+            DELETE FROM profile_counter_delta WHERE user_id = p_user_id
+            RETURNING post_count, likes_received
+        )
+        UPDATE profile pr
+        SET post_count = pr.post_count + p_post_count + f.posts,
+            likes_received = pr.likes_received + p_likes_received + f.likes
+        FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes
+              FROM folded) f
+        WHERE pr.user_id = p_user_id;
+    ELSIF EXISTS (SELECT 1 FROM profile WHERE user_id = p_user_id) THEN
+        -- Busy: another transaction holds the row.
+        INSERT INTO profile_counter_delta (user_id, post_count, likes_received)
+        VALUES (p_user_id, p_post_count, p_likes_received);
+    END IF;
+    -- Neither: the profile is gone (its user is being deleted), so there is nothing to count.
+END;
+$$;
+
 -- The author's profile follows their posts; a like reaches it through posts.like_count
--- (like_post_count updates the post, this trigger the profile). When a user is deleted,
--- the cascade may remove the profile before the posts: the UPDATE then finds no row,
--- which is right, since there is nothing left to count for.
+-- (like_post_count updates the post, this trigger the profile counters).
 CREATE FUNCTION posts_profile_counters() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id THEN
         IF NEW.like_count <> OLD.like_count THEN
-            UPDATE profile SET likes_received = likes_received + (NEW.like_count - OLD.like_count)
-            WHERE user_id = NEW.user_id;
+            PERFORM bump_profile_counters(NEW.user_id, 0, NEW.like_count - OLD.like_count);
         END IF;
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE profile SET post_count = post_count - 1, likes_received = likes_received - OLD.like_count
-        WHERE user_id = OLD.user_id;
+        PERFORM bump_profile_counters(OLD.user_id, -1, -OLD.like_count);
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        UPDATE profile SET post_count = post_count + 1, likes_received = likes_received + NEW.like_count
-        WHERE user_id = NEW.user_id;
+        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count);
     END IF;
     RETURN NULL;
 END;

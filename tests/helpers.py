@@ -5,7 +5,8 @@ from datetime import datetime
 
 import psycopg
 
-from photoshare.web.auth.session import hash_password, password_fingerprint
+from photoshare.services.passwords import hash_password
+from photoshare.web.auth.session import password_fingerprint
 from tests.conftest import PASSWORD, csrf_token
 from tests.images import png_bytes, post_id_from, upload
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from photoshare.media.storage import image_keys
+from photoshare.media.stored_images import image_keys
 
 POST_URL_RE = re.compile(r"/posts/(\d+)$")
 

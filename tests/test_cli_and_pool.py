@@ -69,7 +69,7 @@ def test_pool_sessions_plan_once_and_keep_the_urls_own_options(database_url, db)
     pool = create_pool(database_url + separator + "options=-c%20statement_timeout%3D4321")
     try:
         with pool.connection() as conn:
-            settings = {name: conn.execute(f"SHOW {name}").fetchone()[name]
+            settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
                         for name in ("plan_cache_mode", "jit", "statement_timeout")}
     finally:
         pool.close()

@@ -9,8 +9,8 @@ import pytest
 from bench.soak_http import Browser
 from bench.soak_servers import AppServer
 from photoshare.media.factory import create_store
-from photoshare.media.gc import collect_garbage
-from photoshare.media.storage import image_keys
+from photoshare.media.stored_images import image_keys
+from photoshare.services.media_gc import collect_garbage
 from tests.conftest import PASSWORD, AuthActions, csrf_token
 from tests.security_support import image_bytes, stored_files, upload
 

@@ -164,7 +164,7 @@ def test_feed_statement_count_does_not_grow_with_the_page(app, app_config, db, f
     assert len(small) == len(full) == len(second) == len(whole) == 2, (small, full, whole)
     # The session's user, then one query for the page.
     real = full
-    assert "FROM users" in real[0] and "FROM posts p" in real[1] and "like_post" in real[1]
+    assert "FROM users" in real[0] and "FROM post_view pv" in real[1] and "like_post" in real[1]
 
 
 def test_feed_shows_what_one_statement_returns(app, db, feed_world, monkeypatch):

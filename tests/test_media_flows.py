@@ -10,8 +10,8 @@ from PIL import Image
 from photoshare.media.factory import get_store
 from photoshare.media.images import process_image
 from photoshare.media.keys import KINDS, rendition_key
-from photoshare.media.storage import image_keys
-from photoshare.web.uploads import stored_image
+from photoshare.media.stored_images import image_keys
+from photoshare.services.write_order import stored_image
 from tests import imagefactory as f
 from tests.conftest import PASSWORD
 from tests.media_helpers import (

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from photoshare.media.factory import get_store
-from photoshare.media.gc import collect_garbage, find_orphans
 from photoshare.media.keys import KINDS, rendition_key
-from photoshare.media.storage import image_keys
+from photoshare.media.stored_images import image_keys
+from photoshare.services.media_gc import collect_garbage, find_orphans
 from tests import imagefactory as f
 from tests.media_helpers import (
     app_config,  # noqa: F401 - the fixture: every test here runs on both backends

@@ -203,11 +203,12 @@ def test_s3_lists_every_page(s3_server, s3_buckets):
     assert sorted(obj.key for obj in store.list_objects("post/")) == sorted(keys)
 
 
-def test_s3_presigned_url_serves_the_object(s3_store):
+def test_s3_presigned_url_serves_the_object(s3_server, s3_buckets):
     import urllib.request
 
-    s3_store.put_object(POST_KEY, b"signed", "image/jpeg")
-    url = s3_store.presigned_url(POST_KEY, expires=60)
+    store = S3MediaStore(s3_server.endpoint_url, s3_buckets["post"], s3_buckets["profile"], presigned_expires=60)
+    store.put_object(POST_KEY, b"signed", "image/jpeg")
+    url = store.redirect_url(POST_KEY)
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - the test server's URL
         assert response.read() == b"signed"
         assert response.headers["Content-Type"] == "image/jpeg"

@@ -23,7 +23,7 @@ HASH = "scrypt:32768:8:1$salt$0123abcd"
 
 @pytest.fixture
 def conn(database_url, db):
-    """A connection configured like the app's pool (autocommit, dict rows)."""
+    """An autocommit connection like the app's pool; dict rows for the tests' own SQL (repositories read tuples)."""
     with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as connection:
         yield connection
 
@@ -39,8 +39,9 @@ def make_post(conn, user, caption="hello", created_at=None, db=None):
     posts = PostRepository(conn)
     post_id = posts.reserve_id()
     with conn.transaction():
-        post = posts.add(post_id, user.id, f"post/{post_id}-20260101T000000000000Z.jpg", caption=caption,
-                         image_width=800, image_height=600)
+        posts.add(post_id, user.id, f"post/{post_id}-20260101T000000000000Z.jpg", caption=caption,
+                  image_width=800, image_height=600)
+    post = posts.get(post_id)
     if created_at is not None:
         conn.execute("UPDATE posts SET created_at = %s WHERE id = %s", (created_at, post.id))
     return post

@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 
 from photoshare.media.keys import rendition_key
-from photoshare.media.storage import image_keys
+from photoshare.media.stored_images import image_keys
 from tests import imagefactory as f
 from tests.conftest import PASSWORD
 from tests.media_helpers import (

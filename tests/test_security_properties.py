@@ -74,8 +74,9 @@ def test_post_text_round_trips_exactly(conn, caption, alt_text):
         owner = seeded_user(conn)
         posts = PostRepository(conn)
         post_id = posts.reserve_id()
-        post = posts.add(post_id, owner, f"post/{post_id}-20260101T000000000000Z.png", caption=caption,
-                         alt_text=alt_text)
+        posts.add(post_id, owner, f"post/{post_id}-20260101T000000000000Z.png", caption=caption,
+                  alt_text=alt_text)
+        post = posts.get(post_id)
         assert (post.caption, post.alt_text) == (caption, alt_text)
         assert posts.update_text(post_id, owner, alt_text, caption[:1000])
         row = conn.execute("SELECT caption, alt_text FROM posts WHERE id = %s", [post_id]).fetchone()

@@ -78,14 +78,15 @@ def test_jpeg_comments_are_not_stored_or_served(logged_in, db, media_root):
     assert comment not in served.get_data()
 
 
-def test_two_files_in_one_request_store_only_the_first(logged_in, db, media_root):
-    response = upload(logged_in, "/posts/new", {"caption": "two"},
+@pytest.mark.parametrize(("path", "fields"), [("/posts/new", {"caption": "two"}),
+                                           ("/settings/profile", {"upload": "Save picture"})])
+def test_two_files_in_a_one_file_field_are_refused_and_nothing_is_stored(logged_in, db, media_root, path, fields):
+    before = snapshot(db, media_root)
+    response = upload(logged_in, path, fields,
                       [("image", image_bytes("PNG"), "first.png"), ("image", image_bytes("JPEG"), "second.jpg")])
-    assert response.status_code == 302
-    keys = [r["image"] for r in db.execute("SELECT image FROM posts").fetchall()]
-    assert len(keys) == 1 and keys[0].endswith(".png")
-    stem = keys[0].rsplit(".", 1)[0]
-    assert stored_files(media_root) == {keys[0], f"{stem}-640.png"}
+    assert response.status_code == 400
+    assert "Choose one image." in response.get_data(as_text=True)
+    assert snapshot(db, media_root) == before
 
 
 def test_file_name_never_reaches_the_key(logged_in, db, media_root):

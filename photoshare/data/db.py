@@ -7,14 +7,7 @@ from contextlib import contextmanager
 import psycopg
 from flask import Flask, current_app, g
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
-
-
-def _configure(conn: psycopg.Connection) -> None:
-    """Rows come back as dicts by default (fetch_records builds records from tuples instead)."""
-    conn.row_factory = dict_row
-
 
 # Every app query is a short index lookup executed over and over: plan each prepared statement
 # once (a generic plan) instead of on every call, which cost the feed more than running it, and
@@ -63,7 +56,6 @@ def create_pool(conninfo: str, min_size: int = 1, max_size: int = 10, timeout: f
         max_size=max_size,
         timeout=timeout,
         kwargs={"autocommit": True, "options": session_options(conninfo)},
-        configure=_configure,
         check=check,
         # The pool retries a failed connect in the background with a doubling delay; left
         # unbounded (5 min), the first requests after a database restart would wait out that

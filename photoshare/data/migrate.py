@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 
 from photoshare.config import PROJECT_ROOT
-from photoshare.data.queries import load
+from photoshare.data.queries import fetch_records, load
 from photoshare.errors import MigrationChanged
 from photoshare.models import AppliedMigration
 
@@ -43,7 +43,7 @@ def migration_files(directory: Path = MIGRATIONS_DIR) -> list[MigrationFile]:
 
 def _applied(conn: psycopg.Connection) -> dict[str, AppliedMigration]:
     migration_queries.create_migrations_table(conn)
-    return {row["name"]: AppliedMigration(**row) for row in migration_queries.list_applied_migrations(conn)}
+    return {m.name: m for m in fetch_records(conn, migration_queries.list_applied_migrations, AppliedMigration)}
 
 
 def status(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[MigrationStatus]:
@@ -65,7 +65,6 @@ def upgrade(conninfo: str, directory: Path = MIGRATIONS_DIR, log=print) -> list[
     """Apply pending migrations; refuse if an applied file changed. Returns the names applied."""
     applied_now = []
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.row_factory = psycopg.rows.dict_row
         migration_queries.lock_migrations(conn)
         try:
             states = status(conn, directory)

@@ -9,6 +9,7 @@ import functools
 
 import aiosql
 import psycopg
+from psycopg.rows import tuple_row
 
 from photoshare.config import PROJECT_ROOT
 
@@ -28,11 +29,23 @@ queries = load("app")
 def fetch_records(conn: psycopg.Connection, query, record: type, **params) -> list:
     """Every row of a named query as a `record`, a NamedTuple whose fields are the query's columns.
 
-    The records are made straight from psycopg's row tuples: the pool's dict rows cost a dict and
-    a keyword call per row, which pages of twenty posts and more could measure.
+    The records are made straight from psycopg's row tuples: dict rows cost a dict and a keyword
+    call per row, which pages of twenty posts and more could measure.
     """
     with conn.cursor(row_factory=_record_maker(record)) as cur:
         return cur.execute(query.sql, params).fetchall()
+
+
+def fetch_record(conn: psycopg.Connection, query, record: type, **params):
+    """The first row of a named query as a `record`, or None when there is none."""
+    with conn.cursor(row_factory=_record_maker(record)) as cur:
+        return cur.execute(query.sql, params).fetchone()
+
+
+def fetch_values(conn: psycopg.Connection, query, **params) -> list:
+    """The first column of every row of a named query."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        return [row[0] for row in cur.execute(query.sql, params)]
 
 
 @functools.cache

@@ -20,6 +20,7 @@ def create_store(config: dict) -> MediaStore:
             connect_timeout=config.get("S3_CONNECT_TIMEOUT", 3.0),
             read_timeout=config.get("S3_READ_TIMEOUT", 10.0),
             max_attempts=config.get("S3_MAX_ATTEMPTS", 3),
+            presigned_expires=config.get("S3_PRESIGNED_EXPIRES", 300) if config.get("S3_PRESIGNED_REDIRECT") else None,
         )
     raise ValueError(f"MEDIA_BACKEND must be 'local' or 's3', not {backend!r}")
 

@@ -1,7 +1,9 @@
 """The local backend: objects are files under MEDIA_ROOT/<key>."""
 
+import errno
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -93,6 +95,28 @@ class LocalMediaStore:
             self._path(key).unlink(missing_ok=True)
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
+
+    def copy(self, key_from: str, key_to: str) -> None:
+        """A hard link to the same file (no bytes copied); a real copy where links run out."""
+        source, target = self._path(key_from), self._path(key_to)
+        if not source.is_file():
+            raise MediaNotFound(key_from)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # keys are never reused; a leftover is replaced
+            try:
+                os.link(source, target)
+            except OSError as exc:
+                # EMLINK: the file has as many links as the file system allows (65,000 on ext4).
+                if exc.errno not in (errno.EMLINK, errno.EXDEV, errno.EPERM):
+                    raise
+                shutil.copyfile(source, target)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def redirect_url(self, key: str) -> str | None:
+        """Never: files are served through the app."""
+        return None
 
     def exists(self, key: str) -> bool:
         """Whether the file exists."""

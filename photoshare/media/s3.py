@@ -32,8 +32,10 @@ class S3MediaStore:
     def __init__(self, endpoint_url: str | None = None, post_bucket: str = "photoshare-post",
                  profile_bucket: str = "photoshare-profile", *, region: str | None = None,
                  connect_timeout: float = 3.0, read_timeout: float = 10.0, max_attempts: int = 3,
-                 list_page_size: int = 1000):
+                 list_page_size: int = 1000, presigned_expires: int | None = None):
         self.list_page_size = list_page_size
+        # Seconds a presigned redirect stays valid; None: objects are served through the app.
+        self.presigned_expires = presigned_expires
         self.buckets = {"post": post_bucket, "profile": profile_bucket}
         config = Config(
             connect_timeout=connect_timeout,
@@ -181,10 +183,29 @@ class S3MediaStore:
         except BotoCoreError as exc:
             raise _unavailable(exc) from exc
 
-    def presigned_url(self, key: str, expires: int = 300) -> str:
-        """A short-lived URL that lets a browser GET the object straight from S3."""
+    def copy(self, key_from: str, key_to: str) -> None:
+        """A server-side copy: the bytes never pass through the app."""
+        bucket = self._bucket(key_to)
+        self._ensure_bucket(bucket)
+        try:
+            self.client.copy_object(Bucket=bucket, Key=key_to,
+                                    CopySource={"Bucket": self._bucket(key_from), "Key": key_from})
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                raise MediaNotFound(key_from) from exc
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+
+    def redirect_url(self, key: str) -> str | None:
+        """A presigned GET valid presigned_expires seconds, when configured; raises MediaNotFound."""
+        if self.presigned_expires is None:
+            return None
+        # Checked first: a presigned URL for a missing object would send the browser to S3's error.
+        if not self.exists(key):
+            raise MediaNotFound(key)
         return self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self._bucket(key), "Key": key}, ExpiresIn=expires)
+            "get_object", Params={"Bucket": self._bucket(key), "Key": key}, ExpiresIn=self.presigned_expires)
 
     def check(self) -> None:
         """Both buckets are reachable (created if missing); raises StorageUnavailable."""

@@ -30,7 +30,7 @@ class ObjectInfo:
 
 
 class MediaStore(Protocol):
-    """Where image bytes live, addressed by media key (DESIGN.md, "Media keys")."""
+    """Where image bytes live, addressed by media key (README, "Media")."""
 
     def put_object(self, key: str, data: bytes, content_type: str) -> None:
         """Store data under key (replacing nothing: keys are never reused)."""
@@ -46,6 +46,15 @@ class MediaStore(Protocol):
 
     def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every stored key under a prefix ("post/" or "profile/")."""
+
+    def copy(self, key_from: str, key_to: str) -> None:
+        """Store the object under key_from again under key_to, as cheaply as the backend can
+        (a hard link, a server-side copy); raises MediaNotFound when key_from is missing."""
+
+    def redirect_url(self, key: str) -> str | None:
+        """A URL a browser may fetch the object from directly instead of through the app, or None
+        when the backend serves only through the app (a capability, not a promise: the local
+        backend never has one, S3 when presigned redirects are configured)."""
 
     def check(self) -> None:
         """Raise StorageUnavailable when the store cannot be used."""

@@ -3,7 +3,7 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from photoshare.data.queries import queries
+from photoshare.data.queries import fetch_record, fetch_records, queries
 from photoshare.errors import PostNotFound
 from photoshare.models import Liker, LikeState
 from photoshare.pagination import Cursor
@@ -31,14 +31,13 @@ class LikeRepository:
 
     def state(self, user_id: int, post_id: int) -> LikeState | None:
         """The post's like count and whether the user likes it; None for a missing post."""
-        row = queries.get_like_state(self.conn, user_id=user_id, post_id=post_id)
-        return LikeState(**row) if row else None
+        return fetch_record(self.conn, queries.get_like_state, LikeState, user_id=user_id, post_id=post_id)
 
     def likers(self, post_id: int, before: Cursor | None = None, limit: int = 50) -> list[Liker]:
         """Who liked a post, most recent first."""
         before = before or Cursor.start()
-        return [Liker(**row) for row in queries.list_likers_before(
-            self.conn, post_id=post_id, before_created_at=before.created_at, before_id=before.id, limit=limit)]
+        return fetch_records(self.conn, queries.list_likers_before, Liker, post_id=post_id,
+                             before_created_at=before.created_at, before_id=before.id, limit=limit)
 
     def count_rows(self, post_id: int) -> int:
         """The number of like rows of a post, counted (to check the derived counter)."""

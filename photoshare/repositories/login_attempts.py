@@ -2,7 +2,8 @@
 
 import psycopg
 
-from photoshare.data.queries import queries
+from photoshare.data.queries import fetch_record, queries
+from photoshare.models import LoginFailures
 from photoshare.repositories._unit import require_unit_of_work
 
 
@@ -17,11 +18,10 @@ class LoginAttemptRepository:
         require_unit_of_work(self.conn)
         queries.insert_login_attempt(self.conn, login=login, client_addr=client_addr)
 
-    def recent_failures(self, login: str, client_addr: str, window_seconds: int) -> tuple[int, int]:
-        """Failures within the window: (for this login, from this client address)."""
-        row = queries.count_recent_login_failures(self.conn, login=login, client_addr=client_addr,
-                                                  window_seconds=window_seconds)
-        return row["by_login"], row["by_client"]
+    def recent_failures(self, login: str, client_addr: str, window_seconds: int) -> LoginFailures:
+        """Failures within the window: for this login, and from this client address."""
+        return fetch_record(self.conn, queries.count_recent_login_failures, LoginFailures, login=login,
+                            client_addr=client_addr, window_seconds=window_seconds)
 
     def clear(self, login: str) -> None:
         """Forget the failures of a login after it succeeded."""

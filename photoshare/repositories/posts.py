@@ -22,16 +22,14 @@ class PostRepository:
         return queries.reserve_post_id(self.conn)
 
     def add(self, post_id: int, user_id: int, image: str, caption: str = "", alt_text: str = "",
-            image_width: int = 0, image_height: int = 0) -> Post:
+            image_width: int = 0, image_height: int = 0) -> None:
         """Insert a post under a reserved id; raises UserNotFound for a missing author."""
         try:
             with savepoint(self.conn):
-                row = queries.insert_post(self.conn, id=post_id, user_id=user_id, caption=caption,
-                                          alt_text=alt_text, image=image,
-                                          image_width=image_width, image_height=image_height)
+                queries.insert_post(self.conn, id=post_id, user_id=user_id, caption=caption, alt_text=alt_text,
+                                    image=image, image_width=image_width, image_height=image_height)
         except pgerrors.ForeignKeyViolation as exc:
             raise UserNotFound(user_id) from exc
-        return self.get(row["id"])
 
     def get(self, post_id: int, viewer_id: int = 0) -> Post | None:
         """One post with its author, and whether the viewer likes it; None when missing."""

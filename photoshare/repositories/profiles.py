@@ -3,7 +3,7 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from photoshare.data.queries import queries
+from photoshare.data.queries import fetch_record, queries
 from photoshare.errors import ProfileExists, UserNotFound
 from photoshare.models import Profile, ProfilePage
 from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
@@ -19,24 +19,22 @@ class ProfileRepository:
         """Create the user's profile; raises ProfileExists or UserNotFound."""
         try:
             with savepoint(self.conn):
-                row = queries.insert_profile(self.conn, user_id=user_id)
+                profile = fetch_record(self.conn, queries.insert_profile, Profile, user_id=user_id)
         except pgerrors.UniqueViolation as exc:
             raise ProfileExists(user_id) from exc
         except pgerrors.ForeignKeyViolation as exc:
             raise UserNotFound(user_id) from exc
-        return Profile(**row)
+        return profile
 
     def get(self, user_id: int) -> Profile | None:
         """The user's profile row, or None."""
-        row = queries.get_profile_by_user_id(self.conn, user_id=user_id)
-        return Profile(**row) if row else None
+        return fetch_record(self.conn, queries.get_profile_by_user_id, Profile, user_id=user_id)
 
     def page(self, username: str) -> ProfilePage | None:
         """The profile header (picture, counts, join date) by username in any case."""
         if not storable(username):
             return None
-        row = queries.get_profile_page(self.conn, username=username)
-        return ProfilePage(**row) if row else None
+        return fetch_record(self.conn, queries.get_profile_page, ProfilePage, username=username)
 
     def set_image(self, user_id: int, key: str | None) -> str | None:
         """Point the profile at a new image key (or none); returns the replaced key."""

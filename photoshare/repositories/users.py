@@ -3,7 +3,7 @@
 import psycopg
 from psycopg import errors as pgerrors
 
-from photoshare.data.queries import queries
+from photoshare.data.queries import fetch_record, fetch_values, queries
 from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
 from photoshare.models import User
 from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
@@ -19,7 +19,8 @@ class UserRepository:
         """Insert a user; raises UsernameTaken, EmailTaken or InvalidUsername."""
         try:
             with savepoint(self.conn):
-                row = queries.insert_user(self.conn, username=username, email=email, password=password_hash)
+                user = fetch_record(self.conn, queries.insert_user, User, username=username, email=email,
+                                    password=password_hash)
         except pgerrors.UniqueViolation as exc:
             if exc.diag.constraint_name == "users_email_lower_key":
                 raise EmailTaken(email) from exc
@@ -28,26 +29,23 @@ class UserRepository:
             if exc.diag.constraint_name == "users_username_format":
                 raise InvalidUsername(username) from exc
             raise
-        return User(**row)
+        return user
 
     def get(self, user_id: int) -> User | None:
         """A user by id, or None."""
-        row = queries.get_user_by_id(self.conn, id=user_id)
-        return User(**row) if row else None
+        return fetch_record(self.conn, queries.get_user_by_id, User, id=user_id)
 
     def get_by_username(self, username: str) -> User | None:
         """A user by username in any case, or None."""
         if not storable(username):
             return None
-        row = queries.get_user_by_username(self.conn, username=username)
-        return User(**row) if row else None
+        return fetch_record(self.conn, queries.get_user_by_username, User, username=username)
 
     def get_by_login(self, login: str) -> User | None:
         """A user by username or email in any case, or None."""
         if not storable(login):
             return None
-        row = queries.get_user_by_login(self.conn, login=login)
-        return User(**row) if row else None
+        return fetch_record(self.conn, queries.get_user_by_login, User, login=login)
 
     def set_password(self, user_id: int, password_hash: str) -> None:
         """Replace the password hash."""
@@ -61,4 +59,4 @@ class UserRepository:
 
     def media_keys(self, user_id: int) -> list[str]:
         """Every media key a user's rows reference."""
-        return [row["key"] for row in queries.list_media_keys_of_user(self.conn, user_id=user_id)]
+        return fetch_values(self.conn, queries.list_media_keys_of_user, user_id=user_id)

@@ -52,8 +52,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def database_down(exc):
         app.logger.warning("database unavailable: %s", exc)
-        # The page must render without the database: don't load the user from it.
-        g._login_user = app.login_manager.anonymous_user()
+        # The page must render without the database: the session's user is not loaded from it.
+        g.database_down = True
         return render_error(503)
 
     @app.errorhandler(StorageUnavailable)

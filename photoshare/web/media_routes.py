@@ -13,25 +13,24 @@ bp = Blueprint("media", __name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def _presigned_redirect(store, key: str):
-    if not store.exists(key):
-        abort(404)
-    expires = current_app.config.get("S3_PRESIGNED_EXPIRES", 300)
-    response = redirect(store.presigned_url(key, expires=expires), code=302)
+def _redirect(url: str):
+    response = redirect(url, code=302)
     # The redirect may be reused only while the URL it points to is still valid.
+    expires = current_app.config.get("S3_PRESIGNED_EXPIRES", 300)
     response.headers["Cache-Control"] = f"private, max-age={max(expires // 2, 0)}"
     return response
 
 
 @bp.get("/media/<path:key>")
 def serve(key: str):
-    """Stream an object with its type, validators and long-lived caching."""
+    """Stream an object with its type, validators and long-lived caching (or redirect to the store)."""
     if not is_valid_key(key):
         abort(404)
     store = get_store()
-    if current_app.config.get("S3_PRESIGNED_REDIRECT") and hasattr(store, "presigned_url"):
-        return _presigned_redirect(store, key)
     try:
+        url = store.redirect_url(key)
+        if url is not None:
+            return _redirect(url)
         obj = store.get_object(key)
     except MediaNotFound:
         abort(404)

@@ -1,23 +1,22 @@
-"""Reading an uploaded file and storing it as a media object, in an order that loses nothing."""
+"""Reading the image a form uploaded: one file, within MAX_UPLOAD_MB, decoded and cleaned."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from flask import abort, current_app, request
+from wtforms import Field
 
-import psycopg
-from flask import abort, current_app
-from werkzeug.datastructures import FileStorage
-
-from photoshare.errors import NotAnImage
+from photoshare.errors import NotAnImage, TooManyFiles
 from photoshare.media.images import ProcessedImage, process_image
-from photoshare.media.storage import delete_images_quietly, put_image
-from photoshare.media.store import MediaStore
 
 STORAGE_DOWN_MESSAGE = "Image storage is briefly unavailable, so nothing was saved. Please try again in a moment."
 
 
-def read_upload(file: FileStorage | None, kind: str) -> ProcessedImage:
-    """Decode and clean an upload; raises NotAnImage or ImageTooLarge with a user-facing message."""
-    if file is None or not file.filename:
+def read_upload(field: Field, kind: str) -> ProcessedImage:
+    """Decode and clean the file of a one-file form field; raises a BadUpload with a user-facing message."""
+    # A hand-made request can repeat the field; taking the first file silently would store a
+    # photo the person may not have meant.
+    if len(request.files.getlist(field.name)) > 1:
+        raise TooManyFiles("Choose one image.")
+    file = field.data
+    if file is None or not getattr(file, "filename", None):
         raise NotAnImage("Choose an image to upload.")
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     # One byte over the limit is enough to know; the request body limit has a margin for the form.
@@ -25,22 +24,3 @@ def read_upload(file: FileStorage | None, kind: str) -> ProcessedImage:
     if len(data) > limit:
         abort(413)
     return process_image(data, kind)
-
-
-@contextmanager
-def stored_image(store: MediaStore, key: str, image: ProcessedImage) -> Iterator[None]:
-    """Store the image, then let the caller commit the row that points to it.
-
-    Object first, row second: a failed upload leaves no row. If the row's transaction
-    fails, the object is removed again, unless the connection broke, when the commit
-    may have happened: then the object stays, and media gc removes it if no row refers to it.
-    """
-    put_image(store, key, image)
-    try:
-        yield
-    except psycopg.OperationalError:
-        raise
-    except BaseException:
-        delete_images_quietly(store, [key])
-        raise
-

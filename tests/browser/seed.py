@@ -8,9 +8,9 @@ from photoshare.data.db import get_conn, transaction
 from photoshare.media.factory import get_store
 from photoshare.media.images import process_image
 from photoshare.media.keys import new_post_key, new_profile_key
-from photoshare.media.storage import put_image
+from photoshare.media.stored_images import put_image
 from photoshare.repositories import LikeRepository, PostRepository, ProfileRepository, UserRepository
-from photoshare.web.auth.session import hash_password
+from photoshare.services.passwords import hash_password
 from tests.conftest import PASSWORD
 
 # Pairs of sky and ground colours, so the screenshots look like a feed of different photos.

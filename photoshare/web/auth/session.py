@@ -1,18 +1,14 @@
-"""The user Flask-Login keeps in the session, and password hashing."""
+"""The user Flask-Login keeps in the session, and starting and ending a session."""
 
 import hashlib
 import hmac
 
-from flask import current_app
-from flask_login import UserMixin
-from werkzeug.security import check_password_hash, generate_password_hash
+from flask import current_app, g, request, session
+from flask_login import UserMixin, login_user, logout_user
 
 from photoshare.data.db import get_conn
 from photoshare.models import User
 from photoshare.repositories import UserRepository
-
-# Compared against when the login names nobody, so both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not a real password")
 
 
 class SessionUser(UserMixin):
@@ -37,6 +33,9 @@ def password_fingerprint(password_hash: str) -> str:
 
 def load_user(session_id: str) -> SessionUser | None:
     """Flask-Login's loader: the user, if the fingerprint still matches their password."""
+    # An error page during a database outage renders for an anonymous visitor (errorpages.py).
+    if g.get("database_down"):
+        return None
     user_id, _, fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
@@ -46,14 +45,19 @@ def load_user(session_id: str) -> SessionUser | None:
     return SessionUser(user)
 
 
-def hash_password(password: str) -> str:
-    """A salted scrypt hash (Werkzeug's default)."""
-    return generate_password_hash(password)
+def start_session(user: User, remember: bool = False) -> None:
+    """Log the user in with a fresh session: nothing from before (fixation) survives."""
+    session.clear()
+    login_user(SessionUser(user), remember=remember)
 
 
-def verify_password(user: User | None, password: str) -> bool:
-    """Whether password matches; takes as long when the user does not exist."""
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return False
-    return check_password_hash(user.password, password)
+def end_session() -> None:
+    """Log out and forget everything the session held (the remember-me cookie too)."""
+    # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
+    session.clear()
+    logout_user()
+
+
+def remembered() -> bool:
+    """Whether this browser holds a remember-me cookie (to keep one when the session starts again)."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies

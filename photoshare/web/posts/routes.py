@@ -4,17 +4,16 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from photoshare.data.db import get_conn, transaction
-from photoshare.errors import ImageTooLarge, NotAnImage, PostNotFound, StorageUnavailable
+from photoshare.errors import BadUpload, PostNotFound, StorageUnavailable
 from photoshare.media.factory import get_store
-from photoshare.media.keys import new_post_key
-from photoshare.media.storage import delete_images_quietly
-from photoshare.pagination import BadCursor, Cursor
 from photoshare.repositories import LikeRepository, PostRepository
+from photoshare.services.posts import delete_post, publish_post
 from photoshare.web.negotiation import wants_json
+from photoshare.web.paging import keyset_page
 from photoshare.web.posts.cards import post_cards, post_tiles
 from photoshare.web.posts.forms import ButtonForm, EditPostForm, PostForm
 from photoshare.web.security import is_local_path
-from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, read_upload, stored_image
+from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, read_upload
 
 bp = Blueprint("posts", __name__)
 bp.add_app_template_global(post_cards)
@@ -22,28 +21,17 @@ bp.add_app_template_global(post_tiles)  # the profile grid's
 
 # Ids are bigint: a larger number in the URL is a 404, not an out-of-range error in SQL.
 POST_ID = "<int(max=9223372036854775807):post_id>"
-
-
-def _cursor_arg() -> Cursor | None:
-    raw = request.args.get("before")
-    if raw is None:
-        return None
-    try:
-        return Cursor.decode(raw)
-    except BadCursor:
-        abort(400)
+LIKERS_PAGE_SIZE = 50
 
 
 @bp.get("/")
 @login_required
 def feed():
     """Everyone's posts, newest first, keyset-paginated with ?before=."""
-    page_size = current_app.config["FEED_PAGE_SIZE"]
-    # One extra row tells whether an older page exists without a count query.
-    rows = PostRepository(get_conn()).feed(current_user.id, _cursor_arg(), limit=page_size + 1)
-    posts, more = rows[:page_size], len(rows) > page_size
-    next_cursor = Cursor.after(posts[-1]).encode() if more else None
-    return render_template("posts/feed.html", posts=posts, next_cursor=next_cursor)
+    posts = PostRepository(get_conn())
+    page = keyset_page(lambda before, limit: posts.feed(current_user.id, before, limit=limit),
+                       current_app.config["FEED_PAGE_SIZE"])
+    return render_template("posts/feed.html", posts=page.items, next_cursor=page.next_cursor)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -54,20 +42,14 @@ def create():
     if not form.validate_on_submit():
         return render_template("posts/create.html", form=form), 400 if form.is_submitted() else 200
     try:
-        image = read_upload(form.image.data, "post")
-    except (NotAnImage, ImageTooLarge) as exc:
+        image = read_upload(form.image, "post")
+        post_id = publish_post(get_conn(), get_store(), current_user.id, image,
+                               caption=form.caption.data, alt_text=form.alt_text.data)
+    except BadUpload as exc:
         form.image.errors.append(str(exc))
         return render_template("posts/create.html", form=form), 400
-    posts = PostRepository(get_conn())
-    post_id = posts.reserve_id()
-    key = new_post_key(post_id, image.ext)
-    try:
-        with stored_image(get_store(), key, image), transaction():
-            posts.add(post_id, current_user.id, key, caption=form.caption.data,
-                      alt_text=form.alt_text.data,
-                      image_width=image.main.width, image_height=image.main.height)
     except StorageUnavailable as exc:
-        current_app.logger.warning("upload of %s failed: %s", key, exc)
+        current_app.logger.warning("post upload failed: %s", exc)
         form.image.errors.append(STORAGE_DOWN_MESSAGE)
         return render_template("posts/create.html", form=form), 503
     flash("Your photo is posted.", "success")
@@ -114,12 +96,8 @@ def delete(post_id: int):
     post = _post_or_404(post_id)
     if post.user_id != current_user.id:
         abort(403)
-    with transaction():
-        key = PostRepository(get_conn()).delete(post_id, current_user.id)
-    if key is None:
+    if not delete_post(get_conn(), get_store(), post_id, current_user.id):
         abort(404)
-    # After the commit: if this fails, the object is an orphan that media gc removes.
-    delete_images_quietly(get_store(), [key])
     flash("Your post is deleted.", "success")
     return redirect(url_for("profiles.show", username=current_user.username))
 
@@ -160,8 +138,6 @@ def unlike(post_id: int):
 def likes(post_id: int):
     """Who liked a post, most recent first."""
     post = _post_or_404(post_id)
-    page_size = 50
-    rows = LikeRepository(get_conn()).likers(post_id, _cursor_arg(), limit=page_size + 1)
-    likers, more = rows[:page_size], len(rows) > page_size
-    next_cursor = Cursor.after(likers[-1]).encode() if more else None
-    return render_template("posts/likes.html", post=post, likers=likers, next_cursor=next_cursor)
+    repository = LikeRepository(get_conn())
+    page = keyset_page(lambda before, limit: repository.likers(post_id, before, limit=limit), LIKERS_PAGE_SIZE)
+    return render_template("posts/likes.html", post=post, likers=page.items, next_cursor=page.next_cursor)

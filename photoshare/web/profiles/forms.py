@@ -1,9 +1,12 @@
 """Forms for the profile picture, the password and account deletion."""
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
+
+from photoshare.web.auth.forms import new_password_fields
 
 
 class ProfileImageForm(FlaskForm):
@@ -15,10 +18,7 @@ class ProfileImageForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)],
                             render_kw={"autocomplete": "current-password"})
-    password = PasswordField("New password", validators=[DataRequired(), Length(
-        min=8, max=1024, message="Use at least 8 characters.")], render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Confirm new password", validators=[DataRequired(), EqualTo(
-        "password", message="The passwords do not match.")], render_kw={"autocomplete": "new-password"})
+    password, confirm = new_password_fields(lambda _form: current_user.username, label="New password")
 
 
 class DeleteAccountForm(FlaskForm):

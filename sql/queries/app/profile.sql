@@ -11,11 +11,15 @@ FROM profile
 WHERE user_id = :user_id;
 
 -- name: get_profile_page^
--- Everything the profile header shows, in one statement; the counters are trigger-kept columns.
+-- Everything the profile header shows, in one statement. The counters are trigger-kept
+-- columns plus the changes still waiting in profile_counter_delta (usually none).
 SELECT u.id AS user_id, u.username, u.created_at AS joined_at, pr.image,
-       pr.post_count, pr.likes_received
+       pr.post_count + coalesce(d.post_count, 0) AS post_count,
+       pr.likes_received + coalesce(d.likes_received, 0) AS likes_received
 FROM users u
 JOIN profile pr ON pr.user_id = u.id
+LEFT JOIN LATERAL (SELECT sum(post_count) AS post_count, sum(likes_received) AS likes_received
+                   FROM profile_counter_delta WHERE user_id = u.id) d ON true
 WHERE lower(u.username) = lower(:username);
 
 -- name: set_profile_image$

@@ -1,4 +1,4 @@
-"""Storing and removing an image together with its renditions."""
+"""An image and its renditions in a store: their keys, storing them together, removing them together."""
 
 import logging
 from collections.abc import Iterable

@@ -1,14 +1,14 @@
-"""media gc: find and delete stored objects that no row refers to."""
+"""media gc: find and delete stored objects that no row refers to (the store's listing against the rows)."""
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from photoshare.data.queries import queries
 from photoshare.media.keys import KINDS, main_key
-from photoshare.media.storage import image_keys
 from photoshare.media.store import MediaStore, ObjectInfo
+from photoshare.media.stored_images import image_keys
+from photoshare.repositories import MediaRepository
 
 BATCH_SIZE = 1000
 
@@ -16,7 +16,7 @@ BATCH_SIZE = 1000
 def _unreferenced(conn: psycopg.Connection, batch: list[ObjectInfo]) -> Iterator[ObjectInfo]:
     """The objects of a batch that no row refers to, asked of the database in one query."""
     mains = sorted({main_key(obj.key) for obj in batch})
-    referenced = {row["key"] for row in queries.list_referenced_media_keys(conn, keys=mains)}
+    referenced = MediaRepository(conn).referenced(mains)
     for obj in batch:
         main = main_key(obj.key)
         # A rendition counts only if the pipeline still makes that width.

@@ -1,0 +1,34 @@
+"""Accounts: signing up, changing the password, and erasing everything an account holds."""
+
+import psycopg
+
+from photoshare.media.store import MediaStore
+from photoshare.models import User
+from photoshare.repositories import ProfileRepository, UserRepository
+from photoshare.services.passwords import hash_password
+from photoshare.services.write_order import delete_unreferenced
+
+
+def register_account(conn: psycopg.Connection, username: str, email: str, password: str) -> User:
+    """The user and their profile, in one transaction; raises UsernameTaken, EmailTaken or InvalidUsername."""
+    with conn.transaction():
+        user = UserRepository(conn).add(username, email, hash_password(password))
+        ProfileRepository(conn).add(user.id)
+    return user
+
+
+def change_password(conn: psycopg.Connection, user_id: int, password: str) -> User:
+    """Store the new password's hash; returns the updated user (whose sessions it invalidates)."""
+    users = UserRepository(conn)
+    with conn.transaction():
+        users.set_password(user_id, hash_password(password))
+    return users.get(user_id)
+
+
+def delete_account(conn: psycopg.Connection, store: MediaStore, user_id: int) -> None:
+    """Delete the user (profile, posts and likes cascade), then every image they stored."""
+    users = UserRepository(conn)
+    with conn.transaction():
+        keys = users.media_keys(user_id)
+        users.delete(user_id)
+    delete_unreferenced(store, keys)
