@@ -74,6 +74,15 @@ def cpu_microseconds(app, path: str, cookie: str, requests: int) -> float:
     return statistics.median(times) / 1000
 
 
+def pages_of(db: psycopg.Connection) -> tuple[str, dict[str, str]]:
+    """The account to log in as, and the pages to measure (name: path) on the seeded data."""
+    viewer = bench_queries.bench_viewer(db)
+    heaviest = bench_queries.bench_heaviest_author(db)
+    post = bench_queries.bench_most_liked_post(db)
+    return viewer["username"], {"feed": "/", "post page": f"/posts/{post['id']}",
+                                "profile": f"/u/{heaviest['username']}"}
+
+
 def log_in(app, username: str) -> str:
     """The session cookie after a real log-in and a first page (which stores the CSRF secret)."""
     client = app.test_client()
@@ -105,11 +114,8 @@ def main(argv=None) -> int:
 
         app = create_app()
         with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
-            viewer = bench_queries.bench_viewer(db)
-            heaviest = bench_queries.bench_heaviest_author(db)
-            post = bench_queries.bench_most_liked_post(db)
-        cookie = log_in(app, viewer["username"])
-        pages = {"feed": "/", "post page": f"/posts/{post['id']}", "profile": f"/u/{heaviest['username']}"}
+            viewer, pages = pages_of(db)
+        cookie = log_in(app, viewer)
         print(f"{args.scale} scale, median CPU µs per request over {args.requests} requests, in one process")
         print(f"{'hello (bare Flask)':20} {cpu_microseconds(hello.app, '/', '', args.requests):8.0f}")
         for name, path in pages.items():

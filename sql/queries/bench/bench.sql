@@ -56,3 +56,18 @@ ORDER BY calls DESC;
 -- name: bench_server_version$
 -- The PostgreSQL version, for the results.
 SELECT current_setting('server_version');
+
+-- name: bench_insert_user$
+-- An account for the contention benchmark (bench/contention.py); it never logs in.
+INSERT INTO users (username, email, password)
+VALUES (:username, :username || '@example.com', 'scrypt:32768:8:1$bench$0')
+RETURNING id;
+
+-- name: bench_insert_profile!
+-- Its profile row.
+INSERT INTO profile (user_id) VALUES (:user_id);
+
+-- name: bench_insert_post$
+-- A post for the contention benchmark.
+INSERT INTO posts (user_id, image) VALUES (:user_id, 'post/' || :tag || '-20250101T000000000000Z.jpg')
+RETURNING id;
