@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.support.actions import csrf_token
 
 PROTECTED = [
     ("GET", "/"),

@@ -7,8 +7,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.helpers import SEEDED_HASH, seed_user
+from tests.support.actions import PASSWORD, SEEDED_HASH, AuthActions, csrf_token, running_app, seed_user
 
 
 def users(db):
@@ -330,11 +329,8 @@ def attempt(client, login, password, addr):
 
 @pytest.fixture
 def throttled_app(app_config, db):
-    from photoshare import create_app
-
-    app = create_app({**app_config, "LOGIN_MAX_FAILURES": 3, "LOGIN_MAX_FAILURES_PER_CLIENT": 5})
-    yield app
-    app.extensions["db_pool"].close()
+    with running_app({**app_config, "LOGIN_MAX_FAILURES": 3, "LOGIN_MAX_FAILURES_PER_CLIENT": 5}) as app:
+        yield app
 
 
 def test_throttle_per_account(throttled_app, db):

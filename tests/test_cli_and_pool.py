@@ -12,7 +12,7 @@ from photoshare.config import PROJECT_ROOT
 from photoshare.data.db import create_pool
 from photoshare.data.migrate import upgrade
 from photoshare.data.queries import queries
-from tests.postgres_server import start_postgresql, stop_postgresql
+from tests.support.postgres_server import start_postgresql, stop_postgresql
 
 
 def _flask(args, database_url, tmp_path, stdin=None):

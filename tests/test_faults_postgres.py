@@ -7,11 +7,10 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from photoshare import create_app
 from photoshare.data.db import RECENTLY_USED_SECONDS
-from tests.conftest import TABLES, AuthActions, csrf_token
-from tests.postgres_server import migrated_postgresql
-from tests.security_support import create_post, image_bytes, stored_files, upload
+from tests.support.actions import AuthActions, create_post, csrf_token, running_app, stored_files, upload
+from tests.support.images import image_bytes
+from tests.support.postgres_server import empty_tables, migrated_postgresql
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,7 @@ def fault_server():
 @pytest.fixture
 def fault_db(fault_server):
     with psycopg.connect(fault_server.url(), autocommit=True, row_factory=dict_row) as conn:
-        conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")  # noqa: S608 - fixed table list
+        empty_tables(conn)
     yield fault_server
 
 
@@ -33,11 +32,10 @@ def fault_app(fault_db, media_root):
     # The test server runs with synchronous_commit off for speed; a crash test needs what a
     # production server has: a commit is on disk when the client hears of it.
     url = fault_db.url() + "?options=-c%20synchronous_commit%3Don"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": url,
+    with running_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": url,
                       "MEDIA_BACKEND": "local", "MEDIA_ROOT": str(media_root),
-                      "DB_POOL_MIN_SIZE": 2, "DB_POOL_MAX_SIZE": 4, "DB_POOL_TIMEOUT": 2.0})
-    yield app
-    app.extensions["db_pool"].close()
+                      "DB_POOL_MIN_SIZE": 2, "DB_POOL_MAX_SIZE": 4, "DB_POOL_TIMEOUT": 2.0}) as app:
+        yield app
 
 
 def crash(server) -> None:

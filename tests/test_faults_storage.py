@@ -10,22 +10,8 @@ from bench.soak_http import Browser
 from bench.soak_servers import AppServer
 from photoshare.media.factory import create_store
 from photoshare.media.gc import collect_garbage
-from photoshare.media.storage import image_keys
-from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.security_support import image_bytes, stored_files, upload
-
-
-def s3_keys(s3_server, buckets: dict) -> set[str]:
-    client = s3_server.client()
-    keys = set()
-    for bucket in buckets.values():
-        try:
-            # Paginated: a busy run stores more than one listing page (1,000 keys).
-            for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-                keys |= {item["Key"] for item in page.get("Contents", ())}
-        except client.exceptions.NoSuchBucket:
-            pass
-    return keys
+from tests.support.actions import PASSWORD, AuthActions, csrf_token, expected_keys, running_app, stored_files, upload
+from tests.support.images import image_bytes
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -35,16 +21,13 @@ def backend(request, app_config, media_root):
         return {"config": app_config, "keys": lambda: stored_files(media_root)}
     s3_server, buckets, settings = (request.getfixturevalue(name) for name in ("s3_server", "s3_buckets",
                                                                               "s3_settings"))
-    return {"config": {**app_config, **settings}, "keys": lambda: s3_keys(s3_server, buckets)}
+    return {"config": {**app_config, **settings}, "keys": lambda: s3_server.keys(*buckets.values())}
 
 
 @pytest.fixture
 def backend_app(backend, db):
-    from photoshare import create_app
-
-    app = create_app(backend["config"])
-    yield app
-    app.extensions["db_pool"].close()
+    with running_app(backend["config"]) as app:
+        yield app
 
 
 def test_row_failing_after_the_object_was_stored_leaves_no_orphan(backend, backend_app, db, database_url):
@@ -136,11 +119,11 @@ def test_s3_killed_during_parallel_uploads(s3_server, s3_buckets, s3_settings, d
     assert any(p == "after" and s == 302 for p, s in statuses)  # uploads work again
     rows = [r["image"] for r in db.execute("SELECT image FROM posts")]
     assert len(rows) == sum(1 for _, s in statuses if s == 302)
-    stored = s3_keys(s3_server, s3_buckets)
-    wanted = {k for key in rows for k in image_keys(key)}
+    stored = s3_server.keys(*s3_buckets.values())
+    wanted = expected_keys(*rows)
     assert wanted <= stored  # no row without its object
     # Whatever a dying request left behind, media gc removes; nothing referenced is touched.
     store = create_store({**s3_settings, "MEDIA_ROOT": str(tmp_path)})
     with psycopg.connect(database_url, row_factory=psycopg.rows.dict_row, autocommit=True) as conn:
         collect_garbage(store, conn, grace_seconds=0, apply=True, echo=lambda _line: None)
-    assert s3_keys(s3_server, s3_buckets) == wanted
+    assert s3_server.keys(*s3_buckets.values()) == wanted

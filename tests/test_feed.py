@@ -6,11 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from photoshare import create_app
 from photoshare.web.templating import exact_time, relative_time
-from tests.conftest import csrf_token
-from tests.helpers import counting_statements, create_post, log_in_as, seed_posts, seed_user
-from tests.images import png_bytes
+from tests.support.actions import counting_statements, create_post, log_in_as, press, running_app, seed_posts, seed_user
 
 ARTICLE_RE = re.compile(r'<article class="post" data-post-id="(\d+)" data-author="([^"]+)"\s+'
                         r'data-like-count="(\d+)" data-liked="(true|false)">')
@@ -44,10 +41,10 @@ def test_empty_feed_invites_a_first_post(logged_in):
 
 
 def test_feed_shows_everyones_posts_newest_first(logged_in, another_client, db):
-    first = create_post(logged_in, png_bytes(), caption="alice's first")
-    second = create_post(another_client, png_bytes(), caption="bob's photo")
-    third = create_post(logged_in, png_bytes(), caption="alice's second")
-    another_client.post(f"/posts/{first}/like", data={"csrf_token": csrf_token(another_client, "/")})
+    first = create_post(logged_in, caption="alice's first")
+    second = create_post(another_client, caption="bob's photo")
+    third = create_post(logged_in, caption="alice's second")
+    press(another_client, first, "like")
     html = another_client.get("/").get_data(as_text=True)
     articles = [m.groups() for m in ARTICLE_RE.finditer(html)]
     assert articles == [(str(third), "alice", "0", "false"), (str(second), "bob", "0", "false"),
@@ -154,11 +151,8 @@ def test_feed_statement_count_does_not_grow_with_the_page(app, app_config, db, f
     log_in_as(client, db, "viewer")
     _, next_url = feed_page(client)
     second = feed_statements(app, db, monkeypatch, next_url)
-    big_app = create_app({**app_config, "FEED_PAGE_SIZE": 45})
-    try:
+    with running_app({**app_config, "FEED_PAGE_SIZE": 45}) as big_app:
         whole = feed_statements(big_app, db, monkeypatch)
-    finally:
-        big_app.extensions["db_pool"].close()
     # The pool's liveness check is an empty query, sent only for connections idle a while.
     small, full, second, whole = ([q for q in seen if q.strip()] for seen in (small, full, second, whole))
     assert len(small) == len(full) == len(second) == len(whole) == 2, (small, full, whole)

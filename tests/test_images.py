@@ -7,7 +7,7 @@ from PIL import Image, ImageCms
 
 from photoshare.errors import ImageTooLarge, NotAnImage
 from photoshare.media.images import MAX_PIXELS, SPECS, process_image
-from tests import imagefactory as f
+from tests.support import images as f
 
 
 def reopen(data: bytes) -> Image.Image:
@@ -46,7 +46,7 @@ def test_exif_orientation_is_applied(orientation, expected_size):
 @pytest.mark.parametrize("width, height", [(100_000, 100_000), (20_000, 15_000), (10_000, 6_000)])
 def test_decompression_bomb_is_refused_before_decoding(width, height):
     assert width * height > MAX_PIXELS
-    data = f.png_bomb(width, height)
+    data = f.png_with_header(width, height)
     assert len(data) < 10_000
     with pytest.raises(ImageTooLarge, match="too many pixels"):
         process_image(data, "post")

@@ -8,11 +8,8 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from photoshare import create_app
 from photoshare.repositories import LikeRepository
-from tests.conftest import csrf_token
-from tests.helpers import create_post, log_in_as, seed_posts, seed_user
-from tests.images import png_bytes
+from tests.support.actions import create_post, csrf_token, log_in_as, press, running_app, seed_posts, seed_user
 
 JSON = {"Accept": "application/json"}
 
@@ -20,7 +17,7 @@ JSON = {"Accept": "application/json"}
 @pytest.fixture
 def post_id(logged_in):
     """A post by alice."""
-    return create_post(logged_in, png_bytes(), caption="like me")
+    return create_post(logged_in, caption="like me")
 
 
 def like_rows(db, post_id):
@@ -30,10 +27,6 @@ def like_rows(db, post_id):
 
 def like_count(db, post_id):
     return db.execute("SELECT like_count FROM posts WHERE id = %s", (post_id,)).fetchone()["like_count"]
-
-
-def press(client, post_id, action, **kwargs):
-    return client.post(f"/posts/{post_id}/{action}", data={"csrf_token": csrf_token(client, "/")}, **kwargs)
 
 
 def test_like_and_unlike_are_idempotent(another_client, post_id, db):
@@ -159,8 +152,7 @@ def test_like_count_is_exact_under_concurrent_http_requests(app_config, db):
     names = [f"fan{i:02d}" for i in range(USERS)]
     for name in names:
         seed_user(db, name)
-    app = create_app({**app_config, "DB_POOL_MAX_SIZE": 20, "DB_POOL_TIMEOUT": 30})
-    try:
+    with running_app({**app_config, "DB_POOL_MAX_SIZE": 20, "DB_POOL_TIMEOUT": 30}) as app:
         clients = []
         for name in names:
             client = app.test_client()
@@ -181,8 +173,6 @@ def test_like_count_is_exact_under_concurrent_http_requests(app_config, db):
 
         with ThreadPoolExecutor(max_workers=USERS) as pool:
             results = list(pool.map(run, range(USERS), timeout=120))
-    finally:
-        app.extensions["db_pool"].close()
     assert all(status == 200 for statuses in results for status in statuses)
     counted = db.execute("SELECT count(*) AS n FROM like_post WHERE post_id = %s", (post,)).fetchone()["n"]
     assert counted == USERS // 2

@@ -9,42 +9,34 @@ from PIL import Image
 
 from photoshare.media.factory import get_store
 from photoshare.media.images import process_image
-from photoshare.media.keys import KINDS, rendition_key
+from photoshare.media.keys import rendition_key
 from photoshare.media.storage import image_keys
 from photoshare.web.uploads import stored_image
-from tests import imagefactory as f
-from tests.conftest import PASSWORD
-from tests.media_helpers import (
+from tests.support import images as f
+from tests.support.actions import (
+    PASSWORD,
     app_config,  # noqa: F401 - the fixture: every test here runs on both backends
     delete_account,
     delete_post,
+    expected_keys,
     post_images,
     profile_image,
     remove_profile_picture,
+    stored_bytes,
+    stored_keys,
     upload_post,
     upload_profile_picture,
 )
 
 
-def stored_keys(app) -> set[str]:
-    with app.app_context():
-        store = get_store()
-        return {obj.key for kind in KINDS for obj in store.list_objects(f"{kind}/")}
-
-
 def referenced_keys(db) -> set[str]:
     rows = db.execute("SELECT image FROM posts UNION ALL SELECT image FROM profile WHERE image IS NOT NULL")
-    return {key for row in rows for key in image_keys(row["image"])}
+    return expected_keys(*(row["image"] for row in rows))
 
 
 def assert_rows_and_objects_agree(app, db):
     """No row points to a missing object, and no object outlives its row."""
     assert stored_keys(app) == referenced_keys(db)
-
-
-def stored(app, key: str) -> bytes:
-    with app.app_context():
-        return get_store().get_object(key).read()
 
 
 def test_post_upload_stores_image_and_rendition(app, logged_in, db):
@@ -53,8 +45,8 @@ def test_post_upload_stores_image_and_rendition(app, logged_in, db):
     [key] = post_images(db)
     assert key.startswith("post/") and key.endswith(".jpg")
     assert stored_keys(app) == {key, rendition_key(key, 640)}
-    assert Image.open(io.BytesIO(stored(app, key))).size == (1600, 1000)
-    assert Image.open(io.BytesIO(stored(app, rendition_key(key, 640)))).size == (640, 400)
+    assert Image.open(io.BytesIO(stored_bytes(app, key))).size == (1600, 1000)
+    assert Image.open(io.BytesIO(stored_bytes(app, rendition_key(key, 640)))).size == (640, 400)
     row = db.execute("SELECT image_width, image_height FROM posts").fetchone()
     assert (row["image_width"], row["image_height"]) == (1600, 1000)
     assert_rows_and_objects_agree(app, db)
@@ -65,12 +57,12 @@ def test_stored_bytes_carry_no_gps(app, logged_in, db):
     assert upload_profile_picture(logged_in, f.jpeg_with_gps((600, 600))).status_code == 302
     keys = [*image_keys(post_images(db)[0]), *image_keys(profile_image(db, "alice"))]
     for key in keys:
-        data = stored(app, key)
+        data = stored_bytes(app, key)
         img = Image.open(io.BytesIO(data))
         assert dict(img.getexif()) == {}, key
         assert b"PhotoshareTestCam" not in data
     # Orientation 6 was applied: the 900x600 photo stands upright.
-    assert Image.open(io.BytesIO(stored(app, post_images(db)[0]))).size == (600, 900)
+    assert Image.open(io.BytesIO(stored_bytes(app, post_images(db)[0]))).size == (600, 900)
 
 
 def test_replacing_and_removing_the_profile_picture_deletes_old_objects(app, logged_in, db):
@@ -111,7 +103,7 @@ def test_deleting_the_account_deletes_all_its_objects(app, logged_in, another_cl
     (f.SVG, "drawing.svg", "HTML, SVG or script"),
     (f.polyglot_appended(), "photo.jpg", "HTML, SVG or script"),
     (f.truncated_jpeg(), "photo.jpg", "damaged or truncated"),
-    (f.png_bomb(), "bomb.png", "too many pixels"),
+    (f.png_with_header(), "bomb.png", "too many pixels"),
     (b"<html><body>hi</body></html>", "page.html", "HTML, SVG or script"),
     (b"GIF87a is what this text pretends to be", "fake.gif", "not a JPEG, PNG, GIF or WebP"),
 ])

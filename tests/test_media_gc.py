@@ -6,13 +6,14 @@ import pytest
 
 from photoshare.media.factory import get_store
 from photoshare.media.gc import collect_garbage, find_orphans
-from photoshare.media.keys import KINDS, rendition_key
-from photoshare.media.storage import image_keys
-from tests import imagefactory as f
-from tests.media_helpers import (
+from photoshare.media.keys import rendition_key
+from tests.support import images as f
+from tests.support.actions import (
     app_config,  # noqa: F401 - the fixture: every test here runs on both backends
+    expected_keys,
     post_images,
     profile_image,
+    stored_keys,
     upload_post,
     upload_profile_picture,
 )
@@ -34,13 +35,7 @@ def media(app, logged_in, db):
         store = get_store()
         for key in orphans:
             store.put_object(key, b"orphan", "image/jpeg")
-    return {"referenced": {*image_keys(post_key), *image_keys(profile_key)}, "orphans": set(orphans)}
-
-
-def stored_keys(app) -> set[str]:
-    with app.app_context():
-        store = get_store()
-        return {obj.key for kind in KINDS for obj in store.list_objects(f"{kind}/")}
+    return {"referenced": expected_keys(post_key, profile_key), "orphans": set(orphans)}
 
 
 LATER = datetime.now(UTC) + timedelta(hours=2)

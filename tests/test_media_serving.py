@@ -4,16 +4,17 @@ import re
 
 import pytest
 
-from photoshare.media.factory import get_store
 from photoshare.media.keys import rendition_key
-from tests import imagefactory as f
-from tests.media_helpers import (
-    IMG_SRC_RE,
+from tests.support import images as f
+from tests.support.actions import (
     app_config,  # noqa: F401 - the fixture: every test here runs on both backends
     post_images,
+    stored_bytes,
     upload_post,
     upload_profile_picture,
 )
+
+IMG_SRC_RE = re.compile(r'<img[^>]*\ssrc="(/media/[^"]+)"')
 
 
 @pytest.fixture
@@ -21,11 +22,6 @@ def posted_key(logged_in, db) -> str:
     response = upload_post(logged_in, f.jpeg((1200, 800)), caption="sunset")
     assert response.status_code == 302, response.get_data(as_text=True)
     return post_images(db)[0]
-
-
-def stored_bytes(app, key: str) -> bytes:
-    with app.app_context():
-        return get_store().get_object(key).read()
 
 
 def test_serves_the_stored_object_with_type_and_caching(app, client, logged_in, posted_key):

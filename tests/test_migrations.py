@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 from photoshare.config import PROJECT_ROOT
 from photoshare.data.migrate import MIGRATIONS_DIR, status, upgrade
 from photoshare.errors import MigrationChanged
-from tests.postgres_server import PG_BIN
+from tests.support.postgres_server import PG_BIN
 
 SCHEMA_SQL = PROJECT_ROOT / "sql" / "schema.sql"
 

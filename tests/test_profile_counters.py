@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
-from tests.helpers import seed_posts, seed_user
+from tests.support.actions import seed_posts, seed_user
 
 # The counters as stored, next to what they should be, for every profile that disagrees.
 WRONG_COUNTERS = """

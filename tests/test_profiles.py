@@ -5,30 +5,40 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.helpers import counting_statements, create_post, log_in_as, seed_posts, seed_user, user_id
-from tests.images import expected_keys, jpeg_bytes, png_bytes, stored_keys, upload
+from tests.support.actions import (
+    PASSWORD,
+    AuthActions,
+    counting_statements,
+    create_post,
+    csrf_token,
+    delete_account,
+    expected_keys,
+    log_in_as,
+    press,
+    profile_image,
+    remove_profile_picture,
+    seed_posts,
+    seed_user,
+    stored_files,
+    upload_profile_picture,
+    user_id,
+)
+from tests.support.images import image_bytes
 
 PROFILE_KEY_RE = re.compile(r"^profile/alice-\d{8}T\d{12}Z\.(png|jpg)$")
 NEW_PASSWORD = "a much better passphrase"
 
 
-def profile_image(db, username="alice"):
-    return db.execute("SELECT p.image FROM profile p JOIN users u ON u.id = p.user_id WHERE u.username = %s",
-                      (username,)).fetchone()["image"]
-
-
 def like(client, post_id):
-    response = client.post(f"/posts/{post_id}/like", data={"csrf_token": csrf_token(client, "/")})
-    assert response.status_code == 302
+    assert press(client, post_id, "like").status_code == 302
 
 
 # --- the profile page -----------------------------------------------------------------------------
 
 def test_profile_page_shows_counts_join_date_and_grid(logged_in, another_client, db):
-    first = create_post(logged_in, png_bytes(), caption="one")
-    second = create_post(logged_in, png_bytes(), caption="two")
-    bobs = create_post(another_client, png_bytes(), caption="bob's")
+    first = create_post(logged_in, caption="one")
+    second = create_post(logged_in, caption="two")
+    bobs = create_post(another_client, caption="bob's")
     like(another_client, first)
     like(another_client, second)
     like(logged_in, second)
@@ -54,7 +64,7 @@ def test_profile_counts_singular_and_empty(logged_in, another_client):
     html = logged_in.get("/u/bob").get_data(as_text=True)
     assert 'data-post-count="0"' in html and "<strong>0</strong> posts" in html
     assert "No posts yet." in html
-    post_id = create_post(another_client, png_bytes())
+    post_id = create_post(another_client)
     like(logged_in, post_id)
     html = logged_in.get("/u/bob").get_data(as_text=True)
     assert "<strong>1</strong> post</li>" in html and "<strong>1</strong> like received" in html
@@ -99,17 +109,6 @@ def test_profile_statement_count_does_not_grow_with_posts(app, db, monkeypatch):
 
 # --- the profile picture ------------------------------------------------------------------------
 
-def set_picture(client, data, filename="me.png"):
-    return client.post("/settings/profile", data={
-        "csrf_token": csrf_token(client, "/settings/profile"), "image": upload(data, filename),
-        "upload": "Save picture"}, content_type="multipart/form-data")
-
-
-def remove_picture(client):
-    return client.post("/settings/profile", data={
-        "csrf_token": csrf_token(client, "/settings/profile"), "remove": "Remove picture"})
-
-
 def test_settings_page(logged_in):
     html = logged_in.get("/settings/profile").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in html
@@ -120,52 +119,52 @@ def test_settings_page(logged_in):
 
 
 def test_upload_replace_remove_keeps_one_object_per_profile(logged_in, db, media_root):
-    response = set_picture(logged_in, png_bytes(600, 600))
+    response = upload_profile_picture(logged_in, image_bytes(size=(600, 600)))
     assert response.status_code == 302 and response.headers["Location"] == "/settings/profile"
     first = profile_image(db)
     assert PROFILE_KEY_RE.match(first) and first.endswith(".png")
-    assert stored_keys(media_root) == expected_keys(first)
+    assert stored_files(media_root) == expected_keys(first)
     page = logged_in.get("/u/alice").get_data(as_text=True)
     assert '<img class="avatar" src="/media/profile/alice-' in page
 
     # The extension follows the decoded format, not the file name.
-    assert set_picture(logged_in, jpeg_bytes(300, 300), filename="me.png").status_code == 302
+    assert upload_profile_picture(logged_in, image_bytes("JPEG", (300, 300)), "me.png").status_code == 302
     second = profile_image(db)
     assert second != first and second.endswith(".jpg")
-    assert stored_keys(media_root) == expected_keys(second)
+    assert stored_files(media_root) == expected_keys(second)
     assert logged_in.get(f"/media/{first}").status_code == 404
 
     settings = logged_in.get("/settings/profile").get_data(as_text=True)
     assert 'name="remove"' in settings
-    assert remove_picture(logged_in).status_code == 302
+    assert remove_profile_picture(logged_in).status_code == 302
     assert profile_image(db) is None
-    assert stored_keys(media_root) == set()
+    assert stored_files(media_root) == set()
     assert 'class="avatar avatar-placeholder' in logged_in.get("/u/alice").get_data(as_text=True)
     # Removing again is harmless.
-    assert remove_picture(logged_in).status_code == 302
+    assert remove_profile_picture(logged_in).status_code == 302
 
 
 def test_picture_must_be_an_image(logged_in, db, media_root):
-    set_picture(logged_in, png_bytes())
+    upload_profile_picture(logged_in, image_bytes())
     kept = profile_image(db)
-    response = set_picture(logged_in, b"GIF89a but not really", filename="me.gif")
+    response = upload_profile_picture(logged_in, b"GIF89a but not really", "me.gif")
     assert response.status_code == 400
     assert "The file is not a JPEG, PNG, GIF or WebP image." in response.get_data(as_text=True)
     no_file = logged_in.post("/settings/profile", data={
         "csrf_token": csrf_token(logged_in, "/settings/profile"), "upload": "Save picture"})
     assert no_file.status_code == 400 and "Choose an image to upload." in no_file.get_data(as_text=True)
     assert profile_image(db) == kept
-    assert stored_keys(media_root) == expected_keys(kept)
+    assert stored_files(media_root) == expected_keys(kept)
 
 
 def test_each_users_picture_is_their_own(logged_in, another_client, db, media_root):
-    set_picture(logged_in, png_bytes())
-    set_picture(another_client, png_bytes())
+    upload_profile_picture(logged_in, image_bytes())
+    upload_profile_picture(another_client, image_bytes())
     alice, bob = profile_image(db, "alice"), profile_image(db, "bob")
     assert alice.startswith("profile/alice-") and bob.startswith("profile/bob-")
-    assert stored_keys(media_root) == expected_keys(alice, bob)
-    remove_picture(logged_in)
-    assert stored_keys(media_root) == expected_keys(bob)
+    assert stored_files(media_root) == expected_keys(alice, bob)
+    remove_profile_picture(logged_in)
+    assert stored_files(media_root) == expected_keys(bob)
 
 
 # --- password change ------------------------------------------------------------------------------
@@ -236,34 +235,29 @@ def test_password_change_keeps_this_browsers_remember_me(app, db):
 
 # --- account deletion -----------------------------------------------------------------------------
 
-def delete_account(client, password=PASSWORD):
-    return client.post("/settings/delete-account", data={
-        "csrf_token": csrf_token(client, "/settings/profile"), "password": password})
-
-
 def counts(db):
     return {table: db.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"]  # noqa: S608 - table names from a fixed list
             for table in ("users", "profile", "posts", "like_post")}
 
 
 def test_account_deletion_needs_the_password(logged_in, db, media_root):
-    create_post(logged_in, png_bytes())
-    before, files = counts(db), stored_keys(media_root)
+    create_post(logged_in)
+    before, files = counts(db), stored_files(media_root)
     for password in ("wrong password", ""):
         response = delete_account(logged_in, password)
         assert response.status_code == 400
         html = response.get_data(as_text=True)
         assert "That is not your password." in html or "This field is required." in html
     assert logged_in.post("/settings/delete-account", data={"password": PASSWORD}).status_code == 400
-    assert counts(db) == before and stored_keys(media_root) == files
+    assert counts(db) == before and stored_files(media_root) == files
     assert logged_in.get("/").status_code == 200
 
 
 def test_account_deletion_leaves_no_rows_and_no_objects(app, logged_in, another_client, db, media_root):
-    set_picture(logged_in, png_bytes())
-    alices = [create_post(logged_in, png_bytes(), caption=f"a{i}") for i in range(3)]
-    bobs = create_post(another_client, png_bytes(), caption="bob's")
-    set_picture(another_client, jpeg_bytes())
+    upload_profile_picture(logged_in, image_bytes())
+    alices = [create_post(logged_in, caption=f"a{i}") for i in range(3)]
+    bobs = create_post(another_client, caption="bob's")
+    upload_profile_picture(another_client, image_bytes("JPEG"))
     like(logged_in, bobs)
     like(logged_in, alices[0])
     like(another_client, alices[1])
@@ -286,7 +280,7 @@ def test_account_deletion_leaves_no_rows_and_no_objects(app, logged_in, another_
     assert db.execute("SELECT like_count FROM posts WHERE id = %s", (bobs,)).fetchone()["like_count"] == 0
     # Only bob's post image and picture remain in the store.
     bob_keys = [db.execute("SELECT image FROM posts").fetchone()["image"], profile_image(db, "bob")]
-    assert stored_keys(media_root) == expected_keys(*bob_keys)
+    assert stored_files(media_root) == expected_keys(*bob_keys)
     # Logged out everywhere, and the name is free again.
     assert logged_in.get("/").status_code == 302
     assert remembered.get("/").status_code == 302

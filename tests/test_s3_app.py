@@ -7,13 +7,16 @@ import pytest
 
 from photoshare.media.keys import rendition_key
 from photoshare.media.storage import image_keys
-from tests import imagefactory as f
-from tests.conftest import PASSWORD
-from tests.media_helpers import (
+from tests.support import images as f
+from tests.support.actions import (
+    PASSWORD,
+    AuthActions,
     delete_account,
     delete_post,
+    expected_keys,
     post_images,
     profile_image,
+    running_app,
     upload_post,
     upload_profile_picture,
 )
@@ -25,11 +28,6 @@ def app_config(app_config, s3_settings):
     return {**app_config, **s3_settings}
 
 
-def bucket_keys(s3_server, bucket: str) -> set[str]:
-    listing = s3_server.client().list_objects_v2(Bucket=bucket)
-    return {item["Key"] for item in listing.get("Contents", ())}
-
-
 def test_profile_picture_and_post_image_live_in_their_buckets(client, logged_in, db, s3_server, s3_buckets):
     s3 = s3_server.client()
     assert upload_profile_picture(logged_in, f.jpeg((800, 800))).status_code == 302
@@ -39,8 +37,8 @@ def test_profile_picture_and_post_image_live_in_their_buckets(client, logged_in,
     # The app created both buckets, versioning left off.
     for bucket in s3_buckets.values():
         assert s3.get_bucket_versioning(Bucket=bucket).get("Status") is None
-    assert bucket_keys(s3_server, s3_buckets["profile"]) == set(image_keys(avatar))
-    assert bucket_keys(s3_server, s3_buckets["post"]) == set(image_keys(post))
+    assert s3_server.keys(s3_buckets["profile"]) == set(image_keys(avatar))
+    assert s3_server.keys(s3_buckets["post"]) == set(image_keys(post))
     assert s3.head_object(Bucket=s3_buckets["profile"], Key=avatar)["ContentType"] == "image/jpeg"
     assert s3.head_object(Bucket=s3_buckets["post"], Key=post)["ContentType"] == "image/png"
 
@@ -55,15 +53,15 @@ def test_profile_picture_and_post_image_live_in_their_buckets(client, logged_in,
     # Replacing the picture removes the old objects; deleting the post removes its objects.
     assert upload_profile_picture(logged_in, f.jpeg((600, 600))).status_code == 302
     new_avatar = profile_image(db, "alice")
-    assert bucket_keys(s3_server, s3_buckets["profile"]) == set(image_keys(new_avatar))
+    assert s3_server.keys(s3_buckets["profile"]) == set(image_keys(new_avatar))
     assert delete_post(logged_in, post_id).status_code == 302
-    assert bucket_keys(s3_server, s3_buckets["post"]) == set()
+    assert s3_server.keys(s3_buckets["post"]) == set()
 
     # Deleting the account empties its bucket share.
     assert upload_post(logged_in, f.jpeg()).status_code == 302
     assert delete_account(logged_in, PASSWORD).status_code == 302
-    assert bucket_keys(s3_server, s3_buckets["post"]) == set()
-    assert bucket_keys(s3_server, s3_buckets["profile"]) == set()
+    assert s3_server.keys(s3_buckets["post"]) == set()
+    assert s3_server.keys(s3_buckets["profile"]) == set()
 
 
 def test_healthz_checks_the_buckets(client):
@@ -78,11 +76,7 @@ def presigned_app_config(app_config):
 
 
 def test_presigned_redirect_option(presigned_app_config, db, s3_server):
-    from photoshare import create_app
-    from tests.conftest import AuthActions
-
-    app = create_app(presigned_app_config)
-    try:
+    with running_app(presigned_app_config) as app:
         client = app.test_client()
         assert AuthActions(client).register("carol").status_code == 302
         assert upload_post(client, f.jpeg()).status_code == 302
@@ -96,8 +90,6 @@ def test_presigned_redirect_option(presigned_app_config, db, s3_server):
             assert direct.headers["Content-Type"] == "image/jpeg"
             assert direct.read()[:2] == b"\xff\xd8"
         assert client.get("/media/post/999-20250102T030405123456Z.jpg").status_code == 404
-    finally:
-        app.extensions["db_pool"].close()
 
 
 def test_s3_outage_fails_cleanly_and_the_app_recovers(app, client, logged_in, db, s3_server, s3_buckets):
@@ -134,8 +126,7 @@ def test_s3_outage_fails_cleanly_and_the_app_recovers(app, client, logged_in, db
     assert upload_profile_picture(logged_in, f.jpeg()).status_code == 302
     rows = [*post_images(db), profile_image(db, "alice")]
     assert len(rows) == 3
-    stored = bucket_keys(s3_server, s3_buckets["post"]) | bucket_keys(s3_server, s3_buckets["profile"])
-    assert stored == {k for key in rows for k in image_keys(key)}
+    assert s3_server.keys(*s3_buckets.values()) == expected_keys(*rows)
 
 
 def test_deleting_a_post_while_s3_is_down_leaves_an_orphan_for_gc(app, logged_in, db, s3_server, s3_buckets):
@@ -149,10 +140,10 @@ def test_deleting_a_post_while_s3_is_down_leaves_an_orphan_for_gc(app, logged_in
         assert post_images(db) == []
     finally:
         s3_server.start()
-    assert bucket_keys(s3_server, s3_buckets["post"]) == set(image_keys(key))
+    assert s3_server.keys(s3_buckets["post"]) == set(image_keys(key))
     result = app.test_cli_runner().invoke(args=["media", "gc", "--grace-seconds", "0", "--apply"])
     assert result.exit_code == 0, result.output
-    assert bucket_keys(s3_server, s3_buckets["post"]) == set()
+    assert s3_server.keys(s3_buckets["post"]) == set()
 
 
 def test_media_gc_reports_an_outage(app, s3_server):

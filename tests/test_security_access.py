@@ -5,16 +5,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token
-from tests.security_support import create_post, image_bytes, snapshot, upload
+from tests.support.actions import PASSWORD, create_post, csrf_token, press, snapshot, upload_profile_picture
+from tests.support.images import image_bytes
 
 
 @pytest.fixture
 def world(logged_in, another_client, db):
     """alice with a post (liked by herself) and a profile picture; bob logged in elsewhere."""
     post_id = create_post(logged_in, caption="alice's photo")
-    logged_in.post(f"/posts/{post_id}/like", data={"csrf_token": csrf_token(logged_in, "/")})
-    response = upload(logged_in, "/settings/profile", {"upload": "Save"}, [("image", image_bytes(), "me.png")])
+    press(logged_in, post_id, "like")
+    response = upload_profile_picture(logged_in, image_bytes(), "me.png")
     assert response.status_code == 302
     ids = {r["username"]: r["id"] for r in db.execute("SELECT id, username FROM users").fetchall()}
     return {"post_id": post_id, "alice_id": ids["alice"], "bob_id": ids["bob"]}
@@ -79,14 +79,19 @@ def test_another_user_cannot_edit_or_delete_a_post(world, another_client, db, me
     assert snapshot(db, media_root) == before
 
 
-def test_forged_ids_change_only_the_senders_own_rows(world, another_client, db, media_root):
+def alices_rows(db, world) -> dict:
+    """alice's user, profile and likes rows, and her post's row."""
     alice, pid = world["alice_id"], world["post_id"]
-    alice_before = {
+    return {
         "user": db.execute("SELECT * FROM users WHERE id = %s", [alice]).fetchone(),
         "profile": db.execute("SELECT * FROM profile WHERE user_id = %s", [alice]).fetchone(),
         "post": db.execute("SELECT * FROM posts WHERE id = %s", [pid]).fetchone(),
         "likes": db.execute("SELECT * FROM like_post WHERE user_id = %s", [alice]).fetchall(),
     }
+
+
+def test_forged_ids_change_only_the_senders_own_rows(world, another_client, db, media_root):
+    alice_before = alices_rows(db, world)
     alice_media = snapshot(db, media_root)["media"]
     token = csrf_token(another_client, "/")
     for path, fields in post_requests(world):
@@ -95,12 +100,7 @@ def test_forged_ids_change_only_the_senders_own_rows(world, another_client, db, 
         response = send(another_client, path, fields, token)
         assert response.status_code in (302, 400), (path, response.status_code)
     # bob's own actions happened (his post, like, password); alice's rows and objects are untouched.
-    after = {
-        "user": db.execute("SELECT * FROM users WHERE id = %s", [alice]).fetchone(),
-        "profile": db.execute("SELECT * FROM profile WHERE user_id = %s", [alice]).fetchone(),
-        "post": db.execute("SELECT * FROM posts WHERE id = %s", [pid]).fetchone(),
-        "likes": db.execute("SELECT * FROM like_post WHERE user_id = %s", [alice]).fetchall(),
-    }
+    after = alices_rows(db, world)
     assert {k: v for k, v in after.items() if k != "post"} == {k: v for k, v in alice_before.items() if k != "post"}
     # Only like_count may differ (bob liked then unliked); the post itself is alice's as before.
     assert {**after["post"], "like_count": 0, "updated_at": 0} == {**alice_before["post"], "like_count": 0,

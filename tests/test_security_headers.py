@@ -5,8 +5,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.security_support import create_post
+from tests.support.actions import PASSWORD, AuthActions, create_post, csrf_token
 
 EVIL_NEXT = [
     "https://evil.example/", "http://evil.example", "//evil.example", "///evil.example", "////evil.example/x",

@@ -3,8 +3,17 @@
 import pytest
 from werkzeug.security import check_password_hash
 
-from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.security_support import HOSTILE_TEXT, create_post, image_bytes, snapshot, stored_text, upload
+from tests.support.actions import (
+    HOSTILE_TEXT,
+    PASSWORD,
+    AuthActions,
+    create_post,
+    csrf_token,
+    snapshot,
+    stored_text,
+    upload,
+)
+from tests.support.images import image_bytes
 
 
 def assert_tables_intact(db):

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
 from photoshare.repositories import PostRepository, ProfileRepository, UserRepository
-from tests.conftest import PASSWORD, csrf_token
-from tests.security_support import create_post, stored_text
+from tests.support.actions import PASSWORD, create_post, csrf_token, stored_text
 
 # Each example undoes its own work (a rolled-back transaction, or explicit cleanup), so
 # sharing one function-scoped fixture across examples is sound.

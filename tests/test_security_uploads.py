@@ -6,19 +6,14 @@ import random
 import pytest
 from PIL import Image
 
-from photoshare import create_app
 from photoshare.errors import ImageTooLarge, NotAnImage
 from photoshare.media.images import process_image
-from tests.conftest import AuthActions
-from tests.security_support import image_bytes, png_with_header, snapshot, stored_files, upload
+from tests.support.actions import AuthActions, running_app, snapshot, stored_files, upload
+from tests.support.images import HTML, SVG, image_bytes, jpeg_with_comment, png_with_header
 
 JPEG = image_bytes("JPEG", (300, 200))
-SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-       b'<script>alert(document.cookie)</script></svg>')
-HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 # A real JPEG whose comment segment and trailer carry HTML: browsers that sniff would run it.
-POLYGLOT = (JPEG[:2] + b"\xff\xfe" + (len(HTML) + 2).to_bytes(2, "big") + HTML + JPEG[2:]
-            + b"<html><script>alert(2)</script></html>")
+POLYGLOT = jpeg_with_comment(JPEG, HTML) + b"<html><script>alert(2)</script></html>"
 
 MARKUP = "The file contains HTML, SVG or script."
 REFUSED = {
@@ -62,7 +57,7 @@ def test_missing_file_field_is_a_message(logged_in, db, media_root, kind):
 def test_jpeg_comments_are_not_stored_or_served(logged_in, db, media_root):
     # A comment segment (where a polyglot hides its payload) is dropped by the re-encoding.
     comment = b"uploader's private note 48.8584N 2.2945E"
-    tagged = JPEG[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + JPEG[2:]
+    tagged = jpeg_with_comment(JPEG, comment)
     response = upload(logged_in, "/posts/new", {"caption": "tagged"}, [("image", tagged, "tagged.jpg")])
     assert response.status_code == 302
     key = db.execute("SELECT image FROM posts").fetchone()["image"]
@@ -98,9 +93,8 @@ def test_file_name_never_reaches_the_key(logged_in, db, media_root):
 
 @pytest.fixture
 def small_limit_app(app_config, db):
-    app = create_app({**app_config, "MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 1024 * 1024 + 64 * 1024})
-    yield app
-    app.extensions["db_pool"].close()
+    with running_app({**app_config, "MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 1024 * 1024 + 64 * 1024}) as app:
+        yield app
 
 
 @pytest.mark.parametrize("path", ["/posts/new", "/settings/profile"])

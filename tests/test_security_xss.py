@@ -3,8 +3,7 @@
 import psycopg
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token
-from tests.security_support import create_post
+from tests.support.actions import PASSWORD, create_post, csrf_token, press
 
 SCRIPT = "<script>alert('xss')</script>"
 ATTRIBUTE = "\"><img src=x onerror=alert(1)>"
@@ -21,7 +20,7 @@ def assert_inert(html: str) -> None:
 def post_with_markup(logged_in, another_client):
     post_id = create_post(logged_in, caption=PAYLOAD, alt_text=PAYLOAD)
     # bob likes it so the likers list has an entry
-    another_client.post(f"/posts/{post_id}/like", data={"csrf_token": csrf_token(another_client, "/")})
+    press(another_client, post_id, "like")
     return post_id
 
 
@@ -79,7 +78,7 @@ def test_flashed_messages_and_likers_show_usernames_as_text(app, logged_in):
     feed = client.get("/").get_data(as_text=True)
     assert '<p class="flash flash-success">Welcome to photoshare, x.y_z!</p>' in feed
     post_id = create_post(logged_in, caption=PAYLOAD)
-    client.post(f"/posts/{post_id}/like", data={"csrf_token": csrf_token(client, "/")})
+    press(client, post_id, "like")
     likers = logged_in.get(f"/posts/{post_id}/likes").get_data(as_text=True)
     assert '<a href="/u/x.y_z">x.y_z</a>' in likers
     assert_inert(likers)

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import AuthActions, csrf_token
+from tests.support.actions import AuthActions, csrf_token, running_app
 
 
 def _next_of(response) -> str | None:
@@ -33,11 +33,8 @@ def test_anonymous_like_from_another_site_gets_no_next(client):
 
 
 def test_trusted_proxy_headers_give_the_client_address(app_config, db):
-    from photoshare import create_app
-
-    app = create_app({**app_config, "TRUST_PROXY_HEADERS": True, "LOGIN_MAX_FAILURES_PER_CLIENT": 2,
-                      "LOGIN_MAX_FAILURES": 100})
-    try:
+    with running_app({**app_config, "TRUST_PROXY_HEADERS": True, "LOGIN_MAX_FAILURES_PER_CLIENT": 2,
+                      "LOGIN_MAX_FAILURES": 100}) as app:
         client = app.test_client()
         auth = AuthActions(client)
         proxied = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
@@ -50,8 +47,6 @@ def test_trusted_proxy_headers_give_the_client_address(app_config, db):
         # Another client behind the same proxy is not throttled.
         client.environ_base.update({"HTTP_X_FORWARDED_FOR": "198.51.100.7"})
         assert auth.login("x4", "wrong password").status_code == 400
-    finally:
-        app.extensions["db_pool"].close()
 
 
 def test_old_login_failures_are_pruned(auth, db):

@@ -4,8 +4,8 @@ import pytest
 
 from bench.soak_http import Browser
 from bench.soak_servers import AppServer
-from tests.conftest import PASSWORD
-from tests.security_support import image_bytes
+from tests.support.actions import PASSWORD
+from tests.support.images import image_bytes
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,8 @@
 """Uploads over MAX_UPLOAD_MB get the friendly 413 page, on both upload forms."""
 
-import io
-
 import pytest
 
-from tests.conftest import csrf_token
-from tests.media_helpers import post_images, profile_image
+from tests.support.actions import post_images, profile_image, upload
 
 
 @pytest.fixture
@@ -14,10 +11,7 @@ def app_config(app_config):
 
 
 def _post(client, path: str, size: int, extra: dict):
-    return client.post(path, content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, path), **extra,
-        "image": (io.BytesIO(b"\xff\xd8\xff" + b"\x00" * (size - 3)), "big.jpg"),
-    })
+    return upload(client, path, extra, [("image", b"\xff\xd8\xff" + b"\x00" * (size - 3), "big.jpg")])
 
 
 FORMS = [("/posts/new", {"caption": "too big"}), ("/settings/profile", {"upload": "Save picture"})]

@@ -1,16 +1,27 @@
-"""Test images made with Pillow (and a few hand-crafted bytes): photos, bombs, polyglots."""
+"""Test images made with Pillow (and a few hand-crafted bytes): plain and photo-like images, bombs, polyglots."""
 
 import io
 import struct
 import zlib
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 # Tags inside the GPS IFD.
 GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
 MAKE = 0x010F
+
+
+def encode(img: Image.Image, fmt: str = "JPEG", **params) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **params)
+    return buf.getvalue()
+
+
+def image_bytes(fmt: str = "PNG", size=(64, 48), color="red") -> bytes:
+    """A small valid image of one colour."""
+    return encode(Image.new("RGB", size, color), fmt)
 
 
 def photo(size=(320, 240)) -> Image.Image:
@@ -23,14 +34,30 @@ def photo(size=(320, 240)) -> Image.Image:
     return img
 
 
-def encode(img: Image.Image, fmt: str = "JPEG", **params) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, fmt, **params)
-    return buf.getvalue()
-
-
 def jpeg(size=(320, 240), **params) -> bytes:
     return encode(photo(size), "JPEG", quality=90, **params)
+
+
+# Pairs of sky and ground colours, so the screenshots look like a feed of different photos.
+PALETTES = [
+    ("#f7b267", "#2d3047"), ("#8ecae6", "#023047"), ("#ffafcc", "#3a0ca3"), ("#caffbf", "#1b4332"),
+    ("#ffd6a5", "#9d0208"), ("#bde0fe", "#5a189a"), ("#fdffb6", "#386641"), ("#e9edc9", "#6b705c"),
+]
+
+
+def landscape(index: int = 0, size: tuple[int, int] = (1200, 900), fmt: str = "JPEG") -> bytes:
+    """A synthetic landscape: a colour gradient with a sun and a hill, different for each index."""
+    top, bottom = PALETTES[index % len(PALETTES)]
+    gradient = Image.linear_gradient("L").resize(size)
+    img = ImageOps.colorize(gradient, top, bottom)
+    draw = ImageDraw.Draw(img)
+    width, height = size
+    radius = min(size) // 7
+    cx = width * (0.25 + 0.5 * ((index * 37) % 10) / 10)
+    cy = height * 0.35
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill="#fff4d6")
+    draw.polygon([(0, height), (width * 0.4, height * 0.55), (width * 0.7, height)], fill=bottom)
+    return encode(img, fmt)
 
 
 def gps_exif(orientation: int | None = None) -> Image.Exif:
@@ -52,6 +79,11 @@ def jpeg_with_gps(size=(320, 240), orientation: int | None = None) -> bytes:
     return encode(photo(size), "JPEG", quality=90, exif=gps_exif(orientation).tobytes())
 
 
+def jpeg_with_comment(data: bytes, comment: bytes) -> bytes:
+    """A JPEG with a comment segment put in right after its start marker, by hand."""
+    return data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:]
+
+
 def left_red_right_blue(size=(200, 100)) -> Image.Image:
     """Red left half, blue right half: shows which way an image was turned."""
     img = Image.new("RGB", size, (0, 0, 255))
@@ -66,16 +98,17 @@ def png_rgba(size=(120, 80)) -> bytes:
     return encode(img, "PNG")
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk with its CRC."""
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
-    """A tiny PNG whose header declares a huge canvas (a decompression bomb)."""
+def png_with_header(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A tiny PNG whose header declares width x height (by default a decompression bomb)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     # One row of zero bytes, compressed: the file stays tiny whatever the declared size.
     idat = zlib.compress(b"\x00" * (1 + 3 * min(width, 1000)))
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
 
 
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
