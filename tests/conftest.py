@@ -34,6 +34,13 @@ def db(database_url):
 
 
 @pytest.fixture
+def conn(database_url, db):
+    """A connection configured like the app's pool (autocommit, dict rows), for the repositories."""
+    with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as connection:
+        yield connection
+
+
+@pytest.fixture
 def media_root(tmp_path) -> Path:
     return tmp_path / "media"
 

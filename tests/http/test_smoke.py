@@ -1,3 +1,6 @@
+"""The quickest check that the app is up: /healthz answers, and a new user sees the empty feed."""
+
+
 def test_healthz(client):
     r = client.get("/healthz")
     assert r.status_code == 200

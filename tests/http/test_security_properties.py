@@ -3,7 +3,6 @@
 import re
 
 import psycopg
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -20,13 +19,6 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.]{1,30}\Z")
 any_text = st.text(max_size=300) | st.sampled_from(["'", '"', ";", "--", "\x00", "\\", "%", "_", "' OR 1=1 --"])
 storable_text = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]),
                         max_size=2200)
-
-
-@pytest.fixture
-def conn(database_url, db):
-    """A connection whose every example runs in a transaction that is rolled back."""
-    with psycopg.connect(database_url, autocommit=True, row_factory=psycopg.rows.dict_row) as conn:
-        yield conn
 
 
 def seeded_user(conn) -> int:

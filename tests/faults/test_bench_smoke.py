@@ -5,17 +5,15 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from bench.run import STATEMENT_BUDGET
-
-ROOT = Path(__file__).resolve().parent.parent
+from photoshare.config import PROJECT_ROOT
 
 
 def test_bench_small_scale_runs_and_counts_statements(tmp_path):
     assert shutil.which("wrk"), "the benchmark needs wrk (apt-get install wrk)"
     proc = subprocess.run([sys.executable, "-m", "bench.run", "--scale", "small", "--duration", "2",
-                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--out", str(tmp_path)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = json.loads((tmp_path / "results.json").read_text())
     pages = results["pages"]
@@ -31,7 +29,7 @@ def test_bench_small_scale_runs_and_counts_statements(tmp_path):
 
 def test_profile_pages_measures_every_page_and_profiles_one(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench.profile_pages", "--requests", "30", "--profile", "/",
-                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--out", str(tmp_path)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     measured = dict(re.findall(r"^(hello \(bare Flask\)|feed|post page|profile)\s+(\d+)$", proc.stdout, re.M))
     assert set(measured) == {"hello (bare Flask)", "feed", "post page", "profile"}, proc.stdout

@@ -1,4 +1,4 @@
-"""flask db upgrade/status, flask dbshell, and the pool across a PostgreSQL restart."""
+"""flask db upgrade/status and flask dbshell in processes of their own, and the pool across a PostgreSQL restart."""
 
 import os
 import subprocess
@@ -61,16 +61,3 @@ def test_pool_survives_a_postgresql_restart():
             pool.close()
     finally:
         stop_postgresql(server)
-
-
-def test_pool_sessions_plan_once_and_keep_the_urls_own_options(database_url, db):
-    """Prepared statements get one generic plan, JIT is off, and options in DATABASE_URL still apply."""
-    separator = "&" if "?" in database_url else "?"
-    pool = create_pool(database_url + separator + "options=-c%20statement_timeout%3D4321")
-    try:
-        with pool.connection() as conn:
-            settings = {name: conn.execute(f"SHOW {name}").fetchone()[name]
-                        for name in ("plan_cache_mode", "jit", "statement_timeout")}
-    finally:
-        pool.close()
-    assert settings == {"plan_cache_mode": "force_generic_plan", "jit": "off", "statement_timeout": "4321ms"}

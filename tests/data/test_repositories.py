@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from photoshare.data.queries import fetch_records, queries
 from photoshare.errors import EmailTaken, InvalidUsername, PostNotFound, ProfileExists, UsernameTaken, UserNotFound
@@ -19,13 +18,6 @@ from photoshare.repositories import (
 )
 
 HASH = "scrypt:32768:8:1$salt$0123abcd"
-
-
-@pytest.fixture
-def conn(database_url, db):
-    """A connection configured like the app's pool (autocommit, dict rows)."""
-    with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as connection:
-        yield connection
 
 
 def make_user(conn, username="alice", email=None):
