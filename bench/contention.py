@@ -18,7 +18,7 @@ import psycopg
 from photoshare.data.migrate import upgrade
 from photoshare.data.queries import load
 from photoshare.repositories import LikeRepository
-from tests.postgres_server import start_postgresql, stop_postgresql
+from tests.support.postgres_server import start_postgresql, stop_postgresql
 
 bench_queries = load("bench")
 LIKERS = 50

@@ -330,7 +330,7 @@ def explain(db: psycopg.Connection, name: str, params: dict) -> str:
 def prepare_database(args, out: Path) -> tuple[str, object | None]:
     """Start (or reuse) the benchmark's PostgreSQL, migrate and seed it; returns its URL and server."""
     from photoshare.data.migrate import upgrade
-    from tests.postgres_server import start_postgresql
+    from tests.support.postgres_server import start_postgresql
 
     scale = SCALES[args.scale]
     server = None

@@ -316,7 +316,7 @@ def _s3_settings(options: SoakOptions):
     if os.environ.get("S3_ENDPOINT_URL"):
         options.extra_env["S3_ENDPOINT_URL"] = os.environ["S3_ENDPOINT_URL"]
         return None
-    from tests.s3_server import SeaweedS3
+    from tests.support.s3_server import SeaweedS3
 
     server = SeaweedS3(Path(tempfile.mkdtemp(prefix="photoshare-soak-s3-")))
     os.environ.update({"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": server.secret_key,
@@ -346,7 +346,7 @@ def main(argv=None) -> int:
                           media_backend=args.backend)
     server = s3 = None
     if options.database_url is None:
-        from tests.postgres_server import start_postgresql
+        from tests.support.postgres_server import start_postgresql
 
         server = start_postgresql()
         options.database_url = server.url()
@@ -359,7 +359,7 @@ def main(argv=None) -> int:
         if s3 is not None:
             s3.stop()
         if server is not None:
-            from tests.postgres_server import stop_postgresql
+            from tests.support.postgres_server import stop_postgresql
 
             stop_postgresql(server)
     print(report.table())

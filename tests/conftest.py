@@ -1,21 +1,16 @@
 """Fixtures: one real PostgreSQL per test session, clean tables per test, an app per test."""
 
-import re
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from photoshare import create_app
-from tests.postgres_server import migrated_postgresql
+from tests.support.actions import AuthActions, running_app
+from tests.support.postgres_server import empty_tables, migrated_postgresql
 
-# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_app_config.
-pytest_plugins = ["tests.s3_server"]
-
-TABLES = "like_post, posts, profile, users, login_attempt"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-PASSWORD = "correct horse battery"
+# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_settings, s3_app_config.
+pytest_plugins = ["tests.support.s3_server"]
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +30,15 @@ def db(database_url):
     """An autocommit connection for checking results with independent SQL; tables emptied after."""
     with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as conn:
         yield conn
-        conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")  # noqa: S608 - fixed table list
+        empty_tables(conn)
+
+
+@pytest.fixture
+def conn(database_url, db):
+    """An autocommit connection like the app's pool, for the repositories; dict rows for the tests' own SQL
+    (repositories read tuples whatever the connection's row factory)."""
+    with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as connection:
+        yield connection
 
 
 @pytest.fixture
@@ -59,46 +62,13 @@ def app_config(database_url, media_root) -> dict:
 @pytest.fixture
 def app(app_config, db):
     """The app under test, on the session's database, with clean tables."""
-    app = create_app(app_config)
-    yield app
-    app.extensions["db_pool"].close()
+    with running_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def csrf_token(client, path: str = "/auth/login") -> str:
-    """The CSRF token of the client's session, read from a form page."""
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(html)
-    assert match, f"no csrf_token on {path}"
-    return match.group(1) or match.group(2)
-
-
-class AuthActions:
-    """Register, log in and log out through the real forms."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def register(self, username="alice", email=None, password=PASSWORD, confirm=None):
-        return self.client.post("/auth/register", data={
-            "csrf_token": csrf_token(self.client, "/auth/register"),
-            "username": username, "email": email or f"{username}@example.com",
-            "password": password, "confirm": password if confirm is None else confirm,
-        })
-
-    def login(self, login="alice", password=PASSWORD, remember=False, next=None):
-        url = "/auth/login" + (f"?next={next}" if next else "")
-        data = {"csrf_token": csrf_token(self.client), "login": login, "password": password}
-        if remember:
-            data["remember"] = "y"
-        return self.client.post(url, data=data)
-
-    def logout(self):
-        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(self.client, "/")})
 
 
 @pytest.fixture

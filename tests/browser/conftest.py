@@ -2,21 +2,18 @@
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
+
+from tests.browser.helpers import DESKTOP
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
     "--no-first-run", "--disable-component-update", "--disable-sync",
 ]
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", PROJECT_ROOT / "test-artifacts" / "screenshots"))
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 # Short enough that a broken page fails fast, long enough for a loaded 2-core CI machine.
 TIMEOUT_MS = 10_000
 
@@ -99,25 +96,3 @@ def page(new_page) -> Page:
     """A desktop-sized page of a fresh visitor."""
     return new_page()
 
-
-def save_screenshots(page: Page, name: str, full_page: bool = False) -> list[Path]:
-    """Screenshots of what a phone and a desktop screen show of the current page (test artefacts)."""
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        page.set_viewport_size(viewport)
-        wait_for_images(page)
-        path = SCREENSHOT_DIR / f"{name}-{label}-{viewport['width']}.png"
-        page.screenshot(path=str(path), full_page=full_page)
-        paths.append(path)
-    return paths
-
-
-def wait_for_images(page: Page) -> None:
-    """Wait until every image on the page has loaded (lazy ones are scrolled into view first)."""
-    page.evaluate("""async () => {
-        for (const img of document.images) {
-            img.loading = "eager";
-        }
-        await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
-    }""")

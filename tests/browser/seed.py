@@ -1,9 +1,5 @@
 """Fast set-up for browser tests: users and posts made through the app's own repositories and store."""
 
-import io
-
-from PIL import Image, ImageDraw, ImageOps
-
 from photoshare.data.db import get_conn, transaction
 from photoshare.media.factory import get_store
 from photoshare.media.images import process_image
@@ -11,30 +7,8 @@ from photoshare.media.keys import new_post_key, new_profile_key
 from photoshare.media.stored_images import put_image
 from photoshare.repositories import LikeRepository, PostRepository, ProfileRepository, UserRepository
 from photoshare.services.passwords import hash_password
-from tests.conftest import PASSWORD
-
-# Pairs of sky and ground colours, so the screenshots look like a feed of different photos.
-PALETTES = [
-    ("#f7b267", "#2d3047"), ("#8ecae6", "#023047"), ("#ffafcc", "#3a0ca3"), ("#caffbf", "#1b4332"),
-    ("#ffd6a5", "#9d0208"), ("#bde0fe", "#5a189a"), ("#fdffb6", "#386641"), ("#e9edc9", "#6b705c"),
-]
-
-
-def photo(index: int = 0, size: tuple[int, int] = (1200, 900), fmt: str = "JPEG") -> bytes:
-    """A small synthetic photo: a colour gradient with a sun, different for each index."""
-    top, bottom = PALETTES[index % len(PALETTES)]
-    gradient = Image.linear_gradient("L").resize(size)
-    img = ImageOps.colorize(gradient, top, bottom)
-    draw = ImageDraw.Draw(img)
-    width, height = size
-    radius = min(size) // 7
-    cx = width * (0.25 + 0.5 * ((index * 37) % 10) / 10)
-    cy = height * 0.35
-    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill="#fff4d6")
-    draw.polygon([(0, height), (width * 0.4, height * 0.55), (width * 0.7, height)], fill=bottom)
-    buf = io.BytesIO()
-    img.save(buf, fmt)
-    return buf.getvalue()
+from tests.support.actions import PASSWORD
+from tests.support.images import landscape
 
 
 def add_user(app, username: str, with_picture: bool = False) -> int:
@@ -43,7 +17,7 @@ def add_user(app, username: str, with_picture: bool = False) -> int:
         user = UserRepository(conn).add(username, f"{username}@example.com", hash_password(PASSWORD))
         ProfileRepository(conn).add(user.id)
     if with_picture:
-        image = process_image(photo(len(username), (400, 400)), "profile")
+        image = process_image(landscape(len(username), (400, 400)), "profile")
         key = new_profile_key(username, image.ext)
         with app.app_context():
             put_image(get_store(), key, image)
@@ -63,7 +37,7 @@ def add_posts(app, user_id: int, captions: list[str], per_transaction: int = 1,
             with transaction():
                 for i in range(start, min(start + per_transaction, len(captions))):
                     size = sizes[i % len(sizes)] if sizes else (640, 480)
-                    image = process_image(photo(i, size), "post")
+                    image = process_image(landscape(i, size), "post")
                     post_id = posts.reserve_id()
                     key = new_post_key(post_id, image.ext)
                     put_image(store, key, image)

@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import save_screenshots
-from tests.browser.helpers import broken_images, log_in, register
-from tests.browser.seed import add_posts, add_user, photo
+from tests.browser.helpers import broken_images, log_in, register, save_screenshots
+from tests.browser.seed import add_posts, add_user
+from tests.support.images import landscape
 
 
 def _files_under(root) -> list[str]:
@@ -20,7 +20,7 @@ def test_sign_up_post_like_edit_delete(new_page, db, media_root):
 
     alice.get_by_role("link", name="Settings").click()
     alice.get_by_label("Profile picture").set_input_files(
-        files=[{"name": "me.png", "mimeType": "image/png", "buffer": photo(3, (300, 300), "PNG")}])
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": landscape(3, (300, 300), "PNG")}])
     alice.get_by_role("button", name="Save picture").click()
     expect(alice.locator(".flash")).to_contain_text("Your profile picture is updated.")
     alice.get_by_role("link", name="My profile").click()
@@ -30,7 +30,7 @@ def test_sign_up_post_like_edit_delete(new_page, db, media_root):
 
     alice.get_by_role("link", name="New post").click()
     alice.get_by_label("Photo", exact=True).set_input_files(
-        files=[{"name": "lake.jpg", "mimeType": "image/jpeg", "buffer": photo(0, (1200, 900))}])
+        files=[{"name": "lake.jpg", "mimeType": "image/jpeg", "buffer": landscape(0, (1200, 900))}])
     alice.get_by_label("Caption").fill("Sunset at the lake")
     alice.get_by_label("Alt text").fill("An orange sun setting behind a dark hill")
     alice.get_by_role("button", name="Share").click()

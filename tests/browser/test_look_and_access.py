@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, save_screenshots, wait_for_images
-from tests.browser.helpers import broken_images, log_in
+from tests.browser.helpers import DESKTOP, PHONE, broken_images, log_in, save_screenshots, wait_for_images
 from tests.browser.seed import add_posts, add_user, populate
 
 IMAGES_JS = """() => Array.from(document.images).map(img => ({

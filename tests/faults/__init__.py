@@ -1,0 +1,1 @@
+"""Faults and load: servers stopped and killed mid-test, app processes of their own, the soak and the benchmark."""

@@ -1,0 +1,1 @@
+"""Tests that drive the app through the Flask test client."""

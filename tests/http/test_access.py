@@ -1,0 +1,80 @@
+"""Every page but /auth/*, /healthz, /static/* and /media/* requires a log-in."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.support.actions import csrf_token
+
+PROTECTED = [
+    ("GET", "/"),
+    ("GET", "/?before=abc"),
+    ("GET", "/posts/new"),
+    ("POST", "/posts/new"),
+    ("GET", "/posts/1"),
+    ("GET", "/posts/1/edit"),
+    ("POST", "/posts/1/edit"),
+    ("POST", "/posts/1/delete"),
+    ("POST", "/posts/1/like"),
+    ("POST", "/posts/1/unlike"),
+    ("GET", "/posts/1/likes"),
+    ("GET", "/u/alice"),
+    ("GET", "/settings/profile"),
+    ("POST", "/settings/profile"),
+    ("GET", "/settings/password"),
+    ("POST", "/settings/password"),
+    ("POST", "/settings/delete-account"),
+]
+PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "health.healthz", "static", "media.serve"}
+
+
+# POST-only routes cannot be returned to after log-in; without a Referer there is no next.
+POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/settings/delete-account"}
+
+
+def assert_redirects_to_login(response, path: str) -> None:
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/auth/login"
+    expected = None if path in POST_ONLY else [path]
+    assert parse_qs(location.query).get("next") == expected
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_anonymous_visit_redirects_to_login_with_next(client, db, method, path):
+    if method == "GET":
+        response = client.get(path)
+    else:
+        # A valid token, so that the log-in check (not CSRF) is what answers.
+        response = client.post(path, data={"csrf_token": csrf_token(client)})
+    assert_redirects_to_login(response, path)
+    assert db.execute("SELECT count(*) AS n FROM users").fetchone()["n"] == 0
+
+
+def test_every_route_outside_the_public_ones_requires_login(app, client):
+    """Walk the URL map, so a route added later without @login_required fails here."""
+    checked = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        path = rule.build({arg: 1 if rule._converters[arg].regex == r"\d+" else "alice"
+                           for arg in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "GET":
+                response = client.get(path)
+            else:
+                response = client.open(path, method=method, data={"csrf_token": csrf_token(client)})
+            assert_redirects_to_login(response, path)
+            checked.add((method, path))
+    assert checked == set(PROTECTED) - {("GET", "/?before=abc")}
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/healthz", "/static/app.css",
+                                  "/static/likes.js"])
+def test_public_pages_need_no_login(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_login_page_flashes_why(client):
+    response = client.get("/settings/profile", follow_redirects=True)
+    assert "Please log in to see this page." in response.get_data(as_text=True)
