@@ -28,7 +28,7 @@ from psycopg.rows import dict_row
 from bench import hello
 from bench.run import SECRET_KEY, prepare_database
 from photoshare.data.queries import load
-from photoshare.seed import DEMO_PASSWORD
+from photoshare.services.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -31,7 +31,7 @@ from psycopg.rows import dict_row
 from photoshare.data.db import session_options
 from photoshare.data.queries import load, queries
 from photoshare.pagination import Cursor
-from photoshare.seed import DEMO_PASSWORD
+from photoshare.services.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -99,7 +99,7 @@ def seed_command(users, posts, likes, images, random_seed, reset, quiet):
     import psycopg
 
     from photoshare.media.factory import get_store
-    from photoshare.seed import SeedError, SeedOptions, seed
+    from photoshare.services.seed import SeedError, SeedOptions, seed
 
     opts = SeedOptions(users=users, posts=posts, likes=likes, images=images, random_seed=random_seed,
                        reset=reset, progress=not quiet)

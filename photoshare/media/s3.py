@@ -3,6 +3,7 @@
 import logging
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 import boto3
 from botocore.config import Config
@@ -24,6 +25,24 @@ def _code(exc: ClientError) -> str:
 
 def _unavailable(exc: Exception) -> StorageUnavailable:
     return StorageUnavailable(f"S3: {exc}")
+
+
+class _Missing(Exception):
+    """S3 answered that the object, or its bucket, does not exist (the code is the argument)."""
+
+
+@contextmanager
+def _calling_s3():
+    """boto3's errors as the store's: _Missing for a missing object or bucket, StorageUnavailable
+    for everything else (throttling, 5xx, timeouts, refused connections, bad credentials)."""
+    try:
+        yield
+    except ClientError as exc:
+        if _code(exc) in _MISSING:
+            raise _Missing(_code(exc)) from exc
+        raise _unavailable(exc) from exc
+    except BotoCoreError as exc:
+        raise _unavailable(exc) from exc
 
 
 class S3MediaStore:
@@ -63,14 +82,11 @@ class S3MediaStore:
             if bucket in self._ready:
                 return
             try:
-                self.client.head_bucket(Bucket=bucket)
+                with _calling_s3():
+                    self.client.head_bucket(Bucket=bucket)
                 self._warn_if_versioned(bucket)
-            except ClientError as exc:
-                if _code(exc) not in _MISSING:
-                    raise _unavailable(exc) from exc
+            except _Missing:
                 self._create_bucket(bucket)
-            except BotoCoreError as exc:
-                raise _unavailable(exc) from exc
             self._ready.add(bucket)
 
     def _create_bucket(self, bucket: str) -> None:
@@ -104,30 +120,23 @@ class S3MediaStore:
         for attempt in (1, 2):
             self._ensure_bucket(bucket)
             try:
-                self.client.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+                with _calling_s3():
+                    self.client.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
                 return
-            except ClientError as exc:
-                if _code(exc) == "NoSuchBucket" and attempt == 1:
-                    # Removed behind our back since we last looked: create it again, once.
-                    self._ready.discard(bucket)
-                    continue
-                raise _unavailable(exc) from exc
-            except BotoCoreError as exc:
-                raise _unavailable(exc) from exc
+            except _Missing as exc:
+                if attempt == 2:
+                    raise StorageUnavailable(f"S3: bucket {bucket} is missing ({exc})") from exc
+                # Removed behind our back since we last looked: create it again, once.
+                self._ready.discard(bucket)
 
     def get_object(self, key: str) -> StoredObject:
         """Open the object for streaming; raises MediaNotFound."""
         try:
             bucket = self._bucket(key)
-            response = self.client.get_object(Bucket=bucket, Key=key)
-        except InvalidKey as exc:
+            with _calling_s3():
+                response = self.client.get_object(Bucket=bucket, Key=key)
+        except (InvalidKey, _Missing) as exc:
             raise MediaNotFound(key) from exc
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                raise MediaNotFound(key) from exc
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
         stream = response["Body"]
 
         def body() -> Iterator[bytes]:
@@ -146,26 +155,16 @@ class S3MediaStore:
 
     def delete_object(self, key: str) -> None:
         """Delete the object; a missing object or bucket is not an error."""
-        try:
+        with suppress(_Missing), _calling_s3():
             self.client.delete_object(Bucket=self._bucket(key), Key=key)
-        except ClientError as exc:
-            if _code(exc) not in _MISSING:
-                raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
 
     def exists(self, key: str) -> bool:
         """Whether the object is stored."""
         try:
-            self.client.head_object(Bucket=self._bucket(key), Key=key)
-        except InvalidKey:
+            with _calling_s3():
+                self.client.head_object(Bucket=self._bucket(key), Key=key)
+        except (InvalidKey, _Missing):
             return False
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                return False
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
         return True
 
     def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
@@ -173,29 +172,21 @@ class S3MediaStore:
         bucket = self.buckets[kind_of(prefix)]
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=bucket, Prefix=prefix, PaginationConfig={"PageSize": self.list_page_size})
-        try:
+        with suppress(_Missing), _calling_s3():
             for page in pages:
                 for item in page.get("Contents", ()):
                     yield ObjectInfo(key=item["Key"], last_modified=item["LastModified"])
-        except ClientError as exc:
-            if _code(exc) not in _MISSING:
-                raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
 
     def copy(self, key_from: str, key_to: str) -> None:
         """A server-side copy: the bytes never pass through the app."""
         bucket = self._bucket(key_to)
         self._ensure_bucket(bucket)
         try:
-            self.client.copy_object(Bucket=bucket, Key=key_to,
-                                    CopySource={"Bucket": self._bucket(key_from), "Key": key_from})
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                raise MediaNotFound(key_from) from exc
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
+            with _calling_s3():
+                self.client.copy_object(Bucket=bucket, Key=key_to,
+                                        CopySource={"Bucket": self._bucket(key_from), "Key": key_from})
+        except _Missing as exc:
+            raise MediaNotFound(key_from) from exc
 
     def redirect_url(self, key: str) -> str | None:
         """A presigned GET valid presigned_expires seconds, when configured; raises MediaNotFound."""

@@ -39,6 +39,3 @@ class LikeRepository:
         return fetch_records(self.conn, queries.list_likers_before, Liker, post_id=post_id,
                              before_created_at=before.created_at, before_id=before.id, limit=limit)
 
-    def count_rows(self, post_id: int) -> int:
-        """The number of like rows of a post, counted (to check the derived counter)."""
-        return queries.count_likes_of_post(self.conn, post_id=post_id)

@@ -31,3 +31,20 @@ def test_app_runs_on_the_embedded_database(tmp_path):
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "instance" / "pgdata" / "PG_VERSION").exists()
+
+
+def test_a_test_config_writes_no_key_and_starts_no_database(tmp_path, monkeypatch, app_config):
+    """The overrides apply before the factory acts: with SECRET_KEY and DATABASE_URL given, instance/
+    gets no generated key and no embedded PostgreSQL, even when the environment has neither."""
+    from photoshare import create_app
+
+    for name in ("SECRET_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(app_config)
+    try:
+        assert app.config["DATABASE_EMBEDDED"] is False
+        assert app.config["SECRET_KEY"] == app_config["SECRET_KEY"]
+        assert not (tmp_path / "instance").exists()
+    finally:
+        app.extensions["db_pool"].close()

@@ -2,7 +2,7 @@
 
 from photoshare.media.factory import create_store
 from photoshare.media.keys import rendition_key
-from photoshare.seed import DEMO_PASSWORD
+from photoshare.services.seed import DEMO_PASSWORD
 
 CATALOG = """
 SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint

@@ -26,6 +26,3 @@ WHERE l.post_id = :post_id
 ORDER BY l.created_at DESC, l.id DESC
 LIMIT :limit;
 
--- name: count_likes_of_post$
--- Exact number of like rows for a post (used to check the derived like_count).
-SELECT count(*) FROM like_post WHERE post_id = :post_id;

@@ -1,0 +1,120 @@
+"""The services' flows without HTTP: a real connection and a real store, rows and objects checked."""
+
+import pytest
+
+from photoshare.errors import StorageUnavailable, UserNotFound
+from photoshare.media.images import process_image
+from photoshare.media.local import LocalMediaStore
+from photoshare.services import accounts
+from photoshare.services.login_throttle import LoginLimits, attempt_login
+from photoshare.services.posts import delete_post, publish_post
+from photoshare.services.profiles import remove_profile_image, replace_profile_image
+from tests.support.actions import PASSWORD, expected_keys, stored_files
+from tests.support.images import image_bytes
+
+LIMITS = LoginLimits(per_account=3, per_client=5, window_seconds=900)
+
+
+@pytest.fixture
+def store(tmp_path) -> LocalMediaStore:
+    return LocalMediaStore(tmp_path / "media")
+
+
+@pytest.fixture
+def alice(conn):
+    return accounts.register_account(conn, "alice", "alice@example.com", PASSWORD)
+
+
+def photo():
+    return process_image(image_bytes("PNG", (800, 600)), "post")
+
+
+def test_register_account_makes_the_user_and_the_profile(conn, db):
+    user = accounts.register_account(conn, "bob", "bob@example.com", PASSWORD)
+    row = db.execute("SELECT u.username, pr.image, u.password FROM users u JOIN profile pr ON pr.user_id = u.id "
+                     "WHERE u.id = %s", (user.id,)).fetchone()
+    assert row["username"] == "bob" and row["image"] is None and row["password"] != PASSWORD
+
+
+def test_publish_post_stores_the_photo_then_the_row(conn, db, store, alice, tmp_path):
+    post_id = publish_post(conn, store, alice.id, photo(), caption="hi", alt_text="a test card")
+    row = db.execute("SELECT user_id, caption, alt_text, image, image_width FROM posts WHERE id = %s",
+                     (post_id,)).fetchone()
+    assert (row["user_id"], row["caption"], row["alt_text"], row["image_width"]) == (alice.id, "hi", "a test card", 800)
+    assert row["image"].startswith(f"post/{post_id}-")
+    assert stored_files(tmp_path / "media") == expected_keys(row["image"])
+
+
+def test_publish_post_for_a_missing_author_leaves_no_object(conn, db, store, tmp_path):
+    with pytest.raises(UserNotFound):
+        publish_post(conn, store, 4242, photo())
+    assert db.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 0
+    assert stored_files(tmp_path / "media") == set()
+
+
+def test_publish_post_with_the_store_down_saves_nothing(conn, db, alice, tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    broken = LocalMediaStore(tmp_path / "file" / "media")
+    with pytest.raises(StorageUnavailable):
+        publish_post(conn, broken, alice.id, photo())
+    assert db.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 0
+
+
+def test_delete_post_removes_row_and_objects_only_for_its_author(conn, db, store, alice, tmp_path):
+    post_id = publish_post(conn, store, alice.id, photo())
+    bob = accounts.register_account(conn, "bob", "bob@example.com", PASSWORD)
+    assert delete_post(conn, store, post_id, bob.id) is False
+    assert db.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 1
+    assert delete_post(conn, store, post_id, alice.id) is True
+    assert db.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 0
+    assert stored_files(tmp_path / "media") == set()
+
+
+def test_replacing_the_profile_picture_deletes_the_old_one(conn, db, store, alice, tmp_path):
+    avatar = process_image(image_bytes("PNG", (300, 300)), "profile")
+    replace_profile_image(conn, store, alice.id, alice.username, avatar)
+    first = db.execute("SELECT image FROM profile WHERE user_id = %s", (alice.id,)).fetchone()["image"]
+    replace_profile_image(conn, store, alice.id, alice.username, avatar)
+    second = db.execute("SELECT image FROM profile WHERE user_id = %s", (alice.id,)).fetchone()["image"]
+    assert first != second
+    assert stored_files(tmp_path / "media") == expected_keys(second)
+    remove_profile_image(conn, store, alice.id)
+    assert db.execute("SELECT image FROM profile WHERE user_id = %s", (alice.id,)).fetchone()["image"] is None
+    assert stored_files(tmp_path / "media") == set()
+
+
+def test_delete_account_removes_rows_and_every_image(conn, db, store, alice, tmp_path):
+    publish_post(conn, store, alice.id, photo())
+    replace_profile_image(conn, store, alice.id, alice.username, process_image(image_bytes(), "profile"))
+    accounts.delete_account(conn, store, alice.id)
+    assert db.execute("SELECT count(*) AS n FROM users").fetchone()["n"] == 0
+    assert stored_files(tmp_path / "media") == set()
+
+
+def test_change_password_returns_the_user_with_the_new_hash(conn, alice):
+    changed = accounts.change_password(conn, alice.id, "a new long password")
+    assert changed.id == alice.id and changed.password != alice.password
+
+
+def test_login_by_name_or_email_counts_failures_and_clears_them(conn, db, alice):
+    assert attempt_login(conn, "ALICE", PASSWORD, "10.0.0.1", LIMITS).user == alice
+    assert attempt_login(conn, "alice@example.com", PASSWORD, "10.0.0.1", LIMITS).user == alice
+    for _ in range(2):
+        assert attempt_login(conn, "alice", "wrong", "10.0.0.1", LIMITS) == (None, False)
+    assert db.execute("SELECT count(*) AS n FROM login_attempt").fetchone()["n"] == 2
+    assert attempt_login(conn, "alice", PASSWORD, "10.0.0.1", LIMITS).user == alice
+    assert db.execute("SELECT count(*) AS n FROM login_attempt").fetchone()["n"] == 0
+
+
+def test_login_is_throttled_per_account_whatever_name_is_typed(conn, alice):
+    for login in ("alice", "ALICE", "alice@example.com"):
+        assert attempt_login(conn, login, "wrong", "10.0.0.1", LIMITS).throttled is False
+    # The right password is not even checked once the account has had its failures.
+    assert attempt_login(conn, "alice", PASSWORD, "10.0.0.2", LIMITS) == (None, True)
+
+
+def test_login_is_throttled_per_client_address(conn, alice):
+    for n in range(5):
+        attempt_login(conn, f"nobody{n}", "wrong", "10.0.0.9", LIMITS)
+    assert attempt_login(conn, "alice", PASSWORD, "10.0.0.9", LIMITS).throttled is True
+    assert attempt_login(conn, "alice", PASSWORD, "10.0.0.10", LIMITS).user == alice
