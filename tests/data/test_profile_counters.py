@@ -8,17 +8,24 @@ from tests.support.actions import seed_posts, seed_user
 
 # The counters as stored, next to what they should be, for every profile that disagrees.
 WRONG_COUNTERS = """
-SELECT pr.user_id, pr.post_count, pr.likes_received,
+SELECT pr.user_id, pr.post_count + d.posts AS post_count, pr.likes_received + d.likes AS likes_received,
        coalesce(s.n, 0) AS real_posts, coalesce(s.likes, 0) AS real_likes
 FROM profile pr
+CROSS JOIN LATERAL (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes
+                    FROM profile_counter_delta WHERE user_id = pr.user_id) d
 LEFT JOIN (SELECT user_id, count(*) AS n, sum(like_count) AS likes FROM posts GROUP BY user_id) s
        ON s.user_id = pr.user_id
-WHERE pr.post_count <> coalesce(s.n, 0) OR pr.likes_received <> coalesce(s.likes, 0)
+WHERE pr.post_count + d.posts <> coalesce(s.n, 0) OR pr.likes_received + d.likes <> coalesce(s.likes, 0)
 """
 
 
 def counters(db, user_id):
-    row = db.execute("SELECT post_count, likes_received FROM profile WHERE user_id = %s", (user_id,)).fetchone()
+    """The counters as the profile header reads them: the row plus the changes still waiting to be folded in."""
+    row = db.execute("""
+        SELECT pr.post_count + coalesce(sum(d.post_count), 0) AS post_count,
+               pr.likes_received + coalesce(sum(d.likes_received), 0) AS likes_received
+        FROM profile pr LEFT JOIN profile_counter_delta d ON d.user_id = pr.user_id
+        WHERE pr.user_id = %s GROUP BY pr.id""", (user_id,)).fetchone()
     return row["post_count"], row["likes_received"]
 
 
