@@ -1,5 +1,6 @@
-"""Flask CLI: db upgrade/status, dbshell, media gc, seed."""
+"""Flask CLI: db upgrade/status, dbshell, media gc, seed, worker."""
 
+import logging
 import os
 
 import click
@@ -83,6 +84,18 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(dbshell)
     app.cli.add_command(media_group)
     app.cli.add_command(seed_command)
+    app.cli.add_command(worker_command)
+
+
+@click.command("worker")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              help="Jobs run at once (default: WORKER_CONCURRENCY).")
+def worker_command(concurrency: int | None):
+    """Run background jobs (post delivery to followers' home feeds) until Ctrl-C or SIGTERM."""
+    from photoshare.jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(current_app._get_current_object(), concurrency=concurrency)
 
 
 @click.command("seed")

@@ -71,3 +71,7 @@ INSERT INTO profile (user_id) VALUES (:user_id);
 -- A post for the contention benchmark.
 INSERT INTO posts (user_id, image) VALUES (:user_id, 'post/' || :tag || '-20250101T000000000000Z.jpg')
 RETURNING id;
+
+-- name: bench_timeline_copies_of_post$
+-- How many timelines hold a post: delivery is done when it is the author's follower count.
+SELECT count(*) FROM timeline WHERE post_id = :post_id;
