@@ -1,4 +1,5 @@
-"""Explore (everyone's posts, what / showed before the home feed): order, keyset pages across equal timestamps, bad cursors, and a fixed number of queries."""
+"""Explore (everyone's posts, what / showed before the home feed): order, keyset pages across equal
+timestamps, bad cursors, and a fixed number of queries."""
 
 import base64
 import re
