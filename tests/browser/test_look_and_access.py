@@ -29,7 +29,8 @@ def test_screenshots_and_image_alt_text(app, page, db):
     log_in(page, "alice")
     expected_alts = _expected_alts(db)
     liked_by_alice = str(community["posts"]["carol"][-1])
-    pages = {"home": "/", "explore": "/explore", "profile": "/u/carol", "followers": "/u/carol/followers", "post": f"/posts/{liked_by_alice}",
+    pages = {"home": "/", "explore": "/explore", "profile": "/u/carol", "followers": "/u/carol/followers",
+             "post": f"/posts/{liked_by_alice}",
              "profile-empty": "/u/alice", "settings": "/settings/profile", "new-post": "/posts/new"}
     for name, path in pages.items():
         page.goto(path)
