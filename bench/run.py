@@ -466,6 +466,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             row = bench_queries.bench_home_feed_position(db, viewer_id=person["id"], offset=int(depth * 0.9))
             home_cursors[who] = Cursor.after(type("Row", (), row)).encode() if row else None
         follow_target = bench_queries.bench_unfollowed_account(db, viewer_id=viewer["id"])
+        lonely = bench_queries.bench_unfollowed_author(db)
         results = {"scale": args.scale, "when": datetime.now(UTC).isoformat(timespec="seconds"),
                    "machine": {**machine(), "postgresql": bench_queries.bench_server_version(db)},
                    "gunicorn_workers": workers, "connections": args.connections, "duration_s": args.duration,
@@ -542,7 +543,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         request("POST", app.port, f"{follow_path}/unfollow", b"", {"Cookie": cookie, **like_headers})
 
         results["publish"] = publishing(app.port, db, out, {"most_followed": star, "most_followed_push": top_push,
-                                                            "no_followers": follow_target})
+                                                            "no_followers": lonely})
 
         photo = out / "upload-12mp.jpg"
         make_upload_jpeg(photo)

@@ -100,11 +100,20 @@ ORDER BY abs(pr.following_count - :following), u.id
 LIMIT 1;
 
 -- name: bench_unfollowed_account^
--- An ordinary account with few posts (a push account, nothing to backfill later) to follow and unfollow.
+-- An ordinary account with a few posts (a push account, nothing left for a backfill job) that the
+-- viewer does not follow, to follow and unfollow.
 SELECT u.id, u.username, pr.post_count
 FROM profile pr JOIN users u ON u.id = pr.user_id
-WHERE pr.feed_mode = 'push' AND pr.post_count BETWEEN 1 AND 20 AND pr.follower_count = 0 AND u.id <> :viewer_id
+WHERE pr.feed_mode = 'push' AND pr.post_count BETWEEN 1 AND 20 AND u.id <> :viewer_id
+  AND NOT EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = :viewer_id AND f.followee_id = u.id)
 ORDER BY pr.post_count DESC, u.id
+LIMIT 1;
+
+-- name: bench_unfollowed_author^
+-- An account nobody follows (the fewest followers, if everyone has some), to publish as.
+SELECT u.id, u.username, pr.follower_count
+FROM profile pr JOIN users u ON u.id = pr.user_id
+ORDER BY pr.follower_count, u.id
 LIMIT 1;
 
 -- name: bench_home_feed_depth$
