@@ -576,7 +576,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "explore_page_1": [("list_feed_before", feed)],
             "explore_90pct": [("list_feed_before", {**feed, "before_created_at": deep["created_at"],
                                                     "before_id": deep["id"]})],
-            "profile_heaviest": [("get_profile_page", {"username": heaviest["username"]}),
+            "profile_heaviest": [("get_profile_page", {"username": heaviest["username"], "viewer_id": viewer_id}),
                                  ("list_user_posts_before", {**feed, "user_id": heaviest["id"], "limit": 25})],
             "post_most_liked": [("get_post_by_id", {"id": most_liked["id"], "viewer_id": viewer_id})],
             "post_no_likes": [("get_post_by_id", {"id": unliked["id"], "viewer_id": viewer_id})],
