@@ -28,9 +28,10 @@ def browser() -> Browser:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def worker(database_url):
-    """A real `flask --app wsgi worker` beside the browser tests' server, as `make run` has one."""
+    """A real `flask --app wsgi worker` beside the browser tests' server, as `make run` has one; it
+    stops after the browser tests (other tests look at the queue without a worker emptying it)."""
     with running_worker(worker_env(database_url)) as process:
         yield process
 
