@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,23 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def drain_jobs(app) -> None:
-    """Run every queued job with the real worker, in this process, until the queue is empty."""
-    run_worker(app, wait=False, name="test-drain")
+    """Run every queued job with the real worker, in this process, until the queue is empty.
+
+    In a thread of its own: the worker runs an event loop, and this thread may have one already
+    (Playwright's, in a session that ran browser tests)."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            run_worker(app, wait=False, name="test-drain")
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="drain-jobs")
+    thread.start()
+    thread.join(timeout=60)
+    if failure:
+        raise failure[0]
 
 
 def pending_jobs(database_url: str, task_name: str | None = None) -> list[tuple]:
