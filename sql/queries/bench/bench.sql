@@ -46,10 +46,12 @@ CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 SELECT pg_stat_statements_reset();
 
 -- name: bench_statements_since_reset
--- Statements run by the app since the last reset (the benchmark's own look-ups excluded).
+-- Statements run by the app since the last reset (the benchmark's own look-ups excluded, and the
+-- job worker's: it connects as bench_worker, and its jobs run beside the request being counted).
 SELECT query, calls
 FROM pg_stat_statements
 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND userid NOT IN (SELECT oid FROM pg_roles WHERE rolname = 'bench_worker')
   AND position('pg_stat_statements' in query) = 0
 ORDER BY calls DESC;
 
@@ -153,3 +155,13 @@ FROM profile pr WHERE pr.user_id = :user_id;
 -- name: bench_feed_mode$
 -- An account's feed mode (push or pull).
 SELECT feed_mode FROM profile WHERE user_id = :user_id;
+
+-- name: bench_create_worker_role#
+-- The role the benchmark's job worker connects as, so that its statements are not counted as a page's.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_worker') THEN
+        CREATE ROLE bench_worker LOGIN SUPERUSER;
+    END IF;
+END;
+$$;
