@@ -1,4 +1,5 @@
 # make run   install the runtime into .venv, migrate the embedded database, serve on 127.0.0.1:5000
+#            with a job worker beside the server (stopped with it)
 # make test  install the runtime and the test tools into .venv and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -22,6 +23,7 @@ $(DEV): requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(RUNTIME)
 	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi worker & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 test: $(DEV)

@@ -1,4 +1,5 @@
-"""The benchmark: seed (or reuse) a database, serve the app with gunicorn, drive it with wrk, report.
+"""The benchmark: seed (or reuse) a database, serve the app with gunicorn (and a job worker), drive it
+with wrk, report.
 
     python -m bench.run --scale small            # a throwaway PostgreSQL, a minute or so
     python -m bench.run --scale large --reuse    # keeps the seeded server in bench/out/large/
@@ -26,6 +27,7 @@ from urllib.parse import urlencode
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
 from photoshare.data.db import session_options
@@ -38,17 +40,21 @@ ROOT = Path(__file__).resolve().parent.parent
 bench_queries = load("bench")
 
 SCALES = {
-    "small": {"users": 1_000, "posts": 10_000, "likes": 100_000, "images": 5},
-    "large": {"users": 100_000, "posts": 1_000_000, "likes": 10_000_000, "images": 50},
+    "small": {"users": 1_000, "posts": 10_000, "likes": 100_000, "follows": 30_000, "images": 5},
+    "large": {"users": 100_000, "posts": 1_000_000, "likes": 10_000_000, "follows": 5_000_000, "images": 50},
 }
+# FEED_PULL_THRESHOLD per scale: at the small scale no account could reach the default 10,000.
+PULL_THRESHOLD = {"small": 300, "large": 10_000}
 # pg_stat_statements counts each page's statements; wal_level=minimal lets the seed's COPY skip WAL.
 PG_ARGS = ("-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=off "
            "-c wal_level=minimal -c max_wal_senders=0 -c shared_buffers=512MB -c max_wal_size=4GB")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 SECRET_KEY = "benchmark-only-secret-key"  # noqa: S105 - signs cookies of a throwaway server
 # The most statements each page may run (the issue: a constant number, at most 3 for the feed).
-STATEMENT_BUDGET = {"feed_page_1": 3, "feed_90pct": 3, "profile_heaviest": 3, "post_most_liked": 3,
-                    "post_no_likes": 3, "like_unlike": 8, "upload_12mp": 6}
+STATEMENT_BUDGET = {"explore_page_1": 3, "explore_90pct": 3, "profile_heaviest": 3, "post_most_liked": 3,
+                    "post_no_likes": 3, "like_unlike": 8, "follow_unfollow": 8, "upload_12mp": 6,
+                    **{f"home_{who}_{depth}": 3 for who in ("follows_3", "follows_2000", "follows_star")
+                       for depth in ("page_1", "90pct")}}
 
 
 def free_port() -> int:
@@ -161,6 +167,25 @@ class Server:
                 self.proc.wait()
 
 
+class Worker:
+    """A job worker (`flask --app wsgi worker`) beside gunicorn, delivering posts to home timelines."""
+
+    def __init__(self, env: dict):
+        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "worker"],
+                                     cwd=ROOT, env=env, start_new_session=True,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        """Stop it; running jobs finish first."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 def request(method: str, port: int, path: str, body: bytes | None = None, headers: dict | None = None):
     """One HTTP request; returns (status, headers, body text)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -238,6 +263,19 @@ wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
 wrk.body = field("csrf_token", "%(token)s") .. field("caption", "benchmark upload") .. field("alt_text", "") ..
   "--" .. boundary .. "\\r\\nContent-Disposition: form-data; name=\\"image\\"; filename=\\"photo.jpg\\"\\r\\n" ..
   "Content-Type: image/jpeg\\r\\n\\r\\n" .. image .. "\\r\\n--" .. boundary .. "--\\r\\n"
+"""
+
+FOLLOW_LUA = """
+local n = 0
+wrk.method = "POST"
+wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["X-CSRFToken"] = "%(token)s"
+wrk.headers["Accept"] = "application/json"
+request = function()
+  n = n + 1
+  local action = (n %% 2 == 1) and "follow" or "unfollow"
+  return wrk.format(nil, "/u/%(username)s/" .. action)
+end
 """
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -347,7 +385,8 @@ def prepare_database(args, out: Path) -> tuple[str, object | None]:
     if args.reuse and (args.database_url or (marker.exists() and marker.read_text() == wanted)):
         print(f"reusing the seeded {args.scale} database")
         return url, server
-    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY}
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY,
+           "FEED_PULL_THRESHOLD": str(PULL_THRESHOLD[args.scale])}
     shutil.rmtree(out / "media", ignore_errors=True)
     started = time.monotonic()
     subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "seed", "--reset",
@@ -401,10 +440,15 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
     """Measure every page against a running database; returns the results."""
     workers = 2 * (os.cpu_count() or 1)
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY,
+           "FEED_PULL_THRESHOLD": str(PULL_THRESHOLD[args.scale]),
            # A sync worker serves one request at a time: one connection is all it uses.
            "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2"}
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
         bench_queries.bench_enable_statement_stats(db)
+        worker_env = env
+        if pg_pid is not None:  # our own server: the worker gets a role of its own (not counted)
+            bench_queries.bench_create_worker_role(db)
+            worker_env = {**env, "DATABASE_URL": make_conninfo(url, user="bench_worker")}
         viewer = bench_queries.bench_viewer(db)
         heaviest = bench_queries.bench_heaviest_author(db)
         most_liked = bench_queries.bench_most_liked_post(db)
@@ -413,12 +457,29 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         deep = bench_queries.bench_feed_position(db, offset=int(total * 0.9))
         cursor = Cursor.after(type("Row", (), deep)).encode()
         like_posts = [r["id"] for r in bench_queries.bench_some_posts(db, limit=64)]
+        star = bench_queries.bench_most_followed(db, feed_mode="any")
+        top_push = bench_queries.bench_most_followed(db, feed_mode="push")
+        home_viewers = {
+            "follows_3": bench_queries.bench_follow_viewer(db, following=3),
+            "follows_2000": bench_queries.bench_follow_viewer(db, following=2000),
+            "follows_star": bench_queries.bench_star_follower(db, star_id=star["id"], following=20),
+        }
+        home_cursors = {}
+        for who, person in home_viewers.items():
+            depth = bench_queries.bench_home_feed_depth(db, viewer_id=person["id"])
+            person["feed_depth"] = depth
+            row = bench_queries.bench_home_feed_position(db, viewer_id=person["id"], offset=int(depth * 0.9))
+            home_cursors[who] = Cursor.after(type("Row", (), row)).encode() if row else None
+        follow_target = bench_queries.bench_unfollowed_account(db, viewer_id=viewer["id"])
+        lonely = bench_queries.bench_unfollowed_author(db)
         results = {"scale": args.scale, "when": datetime.now(UTC).isoformat(timespec="seconds"),
                    "machine": {**machine(), "postgresql": bench_queries.bench_server_version(db)},
                    "gunicorn_workers": workers, "connections": args.connections, "duration_s": args.duration,
                    "rounds": args.rounds,
                    "data": {"posts": total, "heaviest_author_posts": heaviest["post_count"],
-                            "most_liked_post_likes": most_liked["like_count"]},
+                            "most_liked_post_likes": most_liked["like_count"],
+                            "most_followed": star, "most_followed_push_account": top_push,
+                            "home_viewers": home_viewers, "pull_threshold": PULL_THRESHOLD[args.scale]},
                    "pages": {}, "explain": {}}
         seed_seconds = out / "seed_seconds.txt"
         if seed_seconds.exists():
@@ -430,27 +491,35 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         servers.append(hello)
         app = Server("wsgi:app", env, workers)
         servers.append(app)
+        servers.append(Worker(worker_env))
         cookie, token = log_in(app.port, viewer["username"])
+        cookies = {name: cookie for name in ("explore_page_1", "explore_90pct", "profile_heaviest",
+                                             "post_most_liked", "post_no_likes")}
         meter = CpuMeter(app.proc.pid, pg_pid)
         pages = {
-            "feed_page_1": "/",
-            "feed_90pct": f"/?before={cursor}",
+            "explore_page_1": "/explore",
+            "explore_90pct": f"/explore?before={cursor}",
             "profile_heaviest": f"/u/{heaviest['username']}",
             "post_most_liked": f"/posts/{most_liked['id']}",
             "post_no_likes": f"/posts/{unliked['id']}",
         }
+        for who, person in home_viewers.items():
+            viewer_cookie, _ = log_in(app.port, person["username"])
+            pages[f"home_{who}_page_1"] = "/"
+            pages[f"home_{who}_90pct"] = f"/?before={home_cursors[who]}" if home_cursors[who] else "/"
+            cookies[f"home_{who}_page_1"] = cookies[f"home_{who}_90pct"] = viewer_cookie
         counted = {}
         for name, path in pages.items():
             for _ in range(2 * workers):  # every worker warm: templates compiled, pool filled
-                request("GET", app.port, path, headers={"Cookie": cookie})
-            counted[name] = statements_of(app.port, cookie, "GET", path, db)
+                request("GET", app.port, path, headers={"Cookie": cookies[name]})
+            counted[name] = statements_of(app.port, cookies[name], "GET", path, db)
         rounds: dict[str, list[dict]] = {"hello": [], **{name: [] for name in pages}}
         for _ in range(args.rounds):
             rounds["hello"].append(CpuMeter(hello.proc.pid, None).measure(
                 lambda: wrk(hello.port, "/", args.duration, args.connections)))
             for name, path in pages.items():
                 rounds[name].append(meter.measure(
-                    lambda path=path: wrk(app.port, path, args.duration, args.connections, cookie)))
+                    lambda path=path, name=name: wrk(app.port, path, args.duration, args.connections, cookies[name])))
         hello.stop()
         results["hello"] = median_round(rounds["hello"])
         for name in pages:
@@ -465,6 +534,21 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         results["pages"]["like_unlike"] = {"status": max(like["status"], unlike["status"]),
                                            "statements": like["statements"] + unlike["statements"],
                                            "queries": like["queries"] + unlike["queries"], **lu}
+
+        follow_path = f"/u/{follow_target['username']}"
+        follow = statements_of(app.port, cookie, "POST", f"{follow_path}/follow", db, headers=like_headers)
+        unfollow = statements_of(app.port, cookie, "POST", f"{follow_path}/unfollow", db, headers=like_headers)
+        script = FOLLOW_LUA % {"username": follow_target["username"], "cookie": cookie, "token": token}
+        fu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out))
+        fu["round_trips_per_s"] = round(fu["rps"] / 2, 1)
+        results["pages"]["follow_unfollow"] = {"status": max(follow["status"], unfollow["status"]),
+                                               "statements": follow["statements"] + unfollow["statements"],
+                                               "queries": follow["queries"] + unfollow["queries"], **fu}
+        # The target ends unfollowed (an even number of requests, or not): leave it as found.
+        request("POST", app.port, f"{follow_path}/unfollow", b"", {"Cookie": cookie, **like_headers})
+
+        results["publish"] = publishing(app.port, db, out, {"most_followed": star, "most_followed_push": top_push,
+                                                            "no_followers": lonely})
 
         photo = out / "upload-12mp.jpg"
         make_upload_jpeg(photo)
@@ -494,18 +578,78 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         start = Cursor.start()
         feed = {"viewer_id": viewer_id, "before_created_at": start.created_at, "before_id": start.id, "limit": 21}
         explains = {
-            "feed_page_1": [("list_feed_before", feed)],
-            "feed_90pct": [("list_feed_before", {**feed, "before_created_at": deep["created_at"],
-                                                 "before_id": deep["id"]})],
-            "profile_heaviest": [("get_profile_page", {"username": heaviest["username"]}),
+            "explore_page_1": [("list_feed_before", feed)],
+            "explore_90pct": [("list_feed_before", {**feed, "before_created_at": deep["created_at"],
+                                                    "before_id": deep["id"]})],
+            "profile_heaviest": [("get_profile_page", {"username": heaviest["username"], "viewer_id": viewer_id}),
                                  ("list_user_posts_before", {**feed, "user_id": heaviest["id"], "limit": 25})],
             "post_most_liked": [("get_post_by_id", {"id": most_liked["id"], "viewer_id": viewer_id})],
             "post_no_likes": [("get_post_by_id", {"id": unliked["id"], "viewer_id": viewer_id})],
             "session_user": [("get_user_by_id", {"id": viewer_id})],
         }
+        for who, person in home_viewers.items():
+            home = {**feed, "viewer_id": person["id"]}
+            explains[f"home_{who}_page_1"] = [("list_home_feed_before", home)]
+            if home_cursors[who]:
+                deep_home = Cursor.decode(home_cursors[who])
+                explains[f"home_{who}_90pct"] = [("list_home_feed_before", {
+                    **home, "before_created_at": deep_home.created_at, "before_id": deep_home.id})]
     with psycopg.connect(url, autocommit=True, row_factory=dict_row, options=session_options(url)) as app_like:
         for page, items in explains.items():
             results["explain"][page] = {name: explain(app_like, name, params) for name, params in items}
+    return results
+
+
+def small_jpeg() -> bytes:
+    """A 640 x 480 photo: publishing it costs little besides the rows, so their cost shows."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.linear_gradient("L").resize((640, 480)).convert("RGB")
+    ImageDraw.Draw(img).ellipse((100, 100, 300, 260), fill=(200, 80, 40))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def publishing(port: int, db: psycopg.Connection, out: Path, authors: dict, times: int = 7) -> dict:
+    """Server time of publishing a post as each author, and the time until every follower's home
+    feed has it (delivery: the job done and one timeline copy per follower; a pull account's
+    posts are read by its followers, so they are there once the post is committed)."""
+    photo = out / "publish-640.jpg"
+    photo.write_bytes(small_jpeg())
+    results = {}
+    for label, author in authors.items():
+        cookie, token = log_in(port, author["username"])
+        body, content_type = upload_body(photo, token)
+        headers = {"Cookie": cookie, "Content-Type": content_type}
+        followers = bench_queries.bench_follower_count(db, user_id=author["id"])
+        server_ms, delivery_ms, post_ids = [], [], []
+        for _ in range(times):
+            started = time.monotonic()
+            status, response_headers, _ = request("POST", port, "/posts/new", body, headers)
+            answered = time.monotonic()
+            if status != 302:
+                raise RuntimeError(f"publishing as {author['username']} answered {status}")
+            post_id = int(response_headers["Location"].rsplit("/", 1)[1])
+            post_ids.append(post_id)
+            deadline = answered + 60
+            while time.monotonic() < deadline:
+                pending = bench_queries.bench_delivery_pending(db, post_id=post_id)
+                copies = bench_queries.bench_timeline_copies_of_post(db, post_id=post_id)
+                pulled = bench_queries.bench_feed_mode(db, user_id=author["id"]) == "pull"
+                if not pending and (pulled or copies >= followers):
+                    break
+                time.sleep(0.01)
+            delivery_ms.append(round(1000 * (time.monotonic() - answered), 1))
+            server_ms.append(round(1000 * (answered - started), 1))
+        results[label] = {"username": author["username"], "followers": followers,
+                          "server_ms_median": sorted(server_ms)[len(server_ms) // 2], "server_ms": server_ms,
+                          "delivery_ms_median": sorted(delivery_ms)[len(delivery_ms) // 2],
+                          "delivery_ms_max": max(delivery_ms),
+                          "timeline_copies_of_last": bench_queries.bench_timeline_copies_of_post(
+                              db, post_id=post_ids[-1])}
     return results
 
 
@@ -526,14 +670,18 @@ def print_table(results: dict) -> None:
     hello = results["hello"]
     print(f"\n{results['scale']} scale, {results['gunicorn_workers']} gunicorn workers, "
           f"{results['connections']} connections, {results['duration_s']:.0f} s each")
-    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'SQL':>5}{'app CPU':>9}{'pg CPU':>8}")
-    print(f"{'hello (bare)':<18}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}{0:>5}"
+    print(f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'SQL':>5}{'app CPU':>9}{'pg CPU':>8}")
+    print(f"{'hello (bare)':<26}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}{0:>5}"
           f"{hello.get('app_cpu_ms') or 0:>9.3f}")
     for name, r in results["pages"].items():
         rps = r.get("rps", r.get("images_per_s", 0))
         ratio = r.get("ratio_to_hello", 0)
-        print(f"{name:<18}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}{r['statements']:>5}"
+        print(f"{name:<26}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}{r['statements']:>5}"
               f"{r.get('app_cpu_ms') or 0:>9.3f}{r.get('pg_cpu_ms') or 0:>8.3f}")
+    for label, pub in results.get("publish", {}).items():
+        print(f"publish as {label} ({pub['followers']} followers): server p50 {pub['server_ms_median']} ms, "
+              f"in every follower's home feed after p50 {pub['delivery_ms_median']} ms "
+              f"(max {pub['delivery_ms_max']} ms)")
     up = results["pages"]["upload_12mp"]
     two = up["two_connections"]
     print(f"upload, one at a time: p50 {up['p50_ms']} ms; two at once: p50 {two['p50_ms']} ms, "

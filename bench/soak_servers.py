@@ -1,4 +1,5 @@
-"""Start and stop real app processes (gunicorn) on free ports of 127.0.0.1, and read their memory."""
+"""Start and stop real app processes (gunicorn, with a job worker beside each) on free ports of
+127.0.0.1, and read their memory."""
 
 import os
 import signal
@@ -28,7 +29,8 @@ def rss_kib(pid: int) -> int:
 
 
 class AppServer:
-    """One gunicorn master with its workers, serving wsgi:app with the given environment."""
+    """One gunicorn master with its workers, serving wsgi:app with the given environment, and a job
+    worker (`flask --app wsgi worker`) beside it, as `make run` starts them."""
 
     def __init__(self, env: dict, workers: int = 2, threads: int = 4):
         self.port = free_port()
@@ -39,6 +41,8 @@ class AppServer:
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
              "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"],
             cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.job_worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+                                           cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
         try:
             self._wait_ready()
         except BaseException:
@@ -68,13 +72,15 @@ class AppServer:
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
     def stop(self) -> None:
-        """Graceful stop, then kill if it does not end in time."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+        """Graceful stop of gunicorn and the job worker, then kill what does not end in time."""
+        for process in (self.process, self.job_worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in (self.process, self.job_worker):
             try:
-                self.process.wait(timeout=15)
+                process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+                process.kill()
+                process.wait(timeout=5)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)

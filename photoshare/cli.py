@@ -1,5 +1,6 @@
-"""Flask CLI: db upgrade/status, dbshell, media gc, seed."""
+"""Flask CLI: db upgrade/status, dbshell, media gc, seed, worker."""
 
+import logging
 import os
 
 import click
@@ -83,6 +84,18 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(dbshell)
     app.cli.add_command(media_group)
     app.cli.add_command(seed_command)
+    app.cli.add_command(worker_command)
+
+
+@click.command("worker")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              help="Jobs run at once (default: WORKER_CONCURRENCY).")
+def worker_command(concurrency: int | None):
+    """Run background jobs (post delivery to followers' home feeds) until Ctrl-C or SIGTERM."""
+    from photoshare.jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(current_app._get_current_object(), concurrency=concurrency)
 
 
 @click.command("seed")
@@ -90,23 +103,29 @@ def register_cli(app: Flask) -> None:
 @click.option("--users", default=1_000, show_default=True, help="Demo accounts to create.")
 @click.option("--posts", default=10_000, show_default=True, help="Posts, spread over the last year.")
 @click.option("--likes", default=100_000, show_default=True, help="Likes, unique per user and post.")
+@click.option("--follows", type=click.IntRange(min=0), default=None,
+              help="Follows, a power law (a few accounts most people follow), with home timelines to match "
+                   "[default: 20 per user].")
 @click.option("--images", default=10, show_default=True, help="Distinct generated pictures the posts share.")
 @click.option("--random-seed", default=1, show_default=True, help="Same seed, same data.")
 @click.option("--reset", is_flag=True, help="Replace all existing users, posts and likes.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def seed_command(users, posts, likes, images, random_seed, reset, quiet):
-    """Bulk-load demo users, posts, likes and images (password of every demo user: photoshare-demo)."""
+def seed_command(users, posts, likes, follows, images, random_seed, reset, quiet):
+    """Bulk-load demo users, posts, likes, follows and images (password of every demo user: photoshare-demo)."""
     import psycopg
 
     from photoshare.media.factory import get_store
-    from photoshare.services.seed import SeedError, SeedOptions, seed
+    from photoshare.services.seed import SeedError, SeedOptions, default_follows, seed
 
-    opts = SeedOptions(users=users, posts=posts, likes=likes, images=images, random_seed=random_seed,
-                       reset=reset, progress=not quiet)
+    follows = default_follows(users) if follows is None else follows
+    opts = SeedOptions(users=users, posts=posts, likes=likes, follows=follows, images=images,
+                       random_seed=random_seed, reset=reset, progress=not quiet,
+                       pull_threshold=current_app.config["FEED_PULL_THRESHOLD"])
     try:
         with psycopg.connect(current_app.config["DATABASE_URL"], autocommit=True) as conn:
             summary = seed(conn, get_store(), opts, log=click.echo)
     except SeedError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes and "
+    click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes, {summary.follows} follows "
+               f"({summary.pull_accounts} pull accounts, {summary.timeline} timeline rows) and "
                f"{summary.objects} media objects in {summary.seconds:.1f} s.")

@@ -60,5 +60,10 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES_PER_CLIENT": int(env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
         "LOGIN_WINDOW_SECONDS": int(env("LOGIN_WINDOW_SECONDS", "900")),
         "FEED_PAGE_SIZE": 20,
+        # Accounts with this many followers become pull accounts (README, "The home feed").
+        "FEED_PULL_THRESHOLD": int(env("FEED_PULL_THRESHOLD", "10000")),
+        "WORKER_CONCURRENCY": int(env("WORKER_CONCURRENCY", "2")),
+        "WORKER_HEARTBEAT_SECONDS": float(env("WORKER_HEARTBEAT_SECONDS", "10")),
+        "WORKER_STALLED_SECONDS": float(env("WORKER_STALLED_SECONDS", "30")),
         "MEDIA_GC_GRACE_SECONDS": int(env("MEDIA_GC_GRACE_SECONDS", "3600")),
     }

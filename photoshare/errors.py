@@ -25,6 +25,10 @@ class UserNotFound(DomainError):
     """No such user."""
 
 
+class CannotFollowSelf(DomainError):
+    """An account cannot follow itself."""
+
+
 class PostNotFound(DomainError):
     """No such post."""
 

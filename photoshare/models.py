@@ -34,6 +34,9 @@ class ProfilePage(NamedTuple):
     image: str | None
     post_count: int
     likes_received: int
+    follower_count: int
+    following_count: int
+    followed: bool  # the viewer follows this account
 
 
 class Post(NamedTuple):
@@ -62,6 +65,57 @@ class Liker(NamedTuple):
     id: int
     username: str
     created_at: datetime
+
+
+class FollowChange(NamedTuple):
+    """What a follow did: whether it was new, and whether the account has posts older than those
+    copied into the follower's timeline at once."""
+
+    added: bool
+    more: bool
+
+
+class FollowState(NamedTuple):
+    following: bool
+    follower_count: int
+
+
+class ListedAccount(NamedTuple):
+    """One person in a followers or following list; id and created_at are the follow's (the cursor)."""
+
+    id: int
+    user_id: int
+    username: str
+    image: str | None
+    created_at: datetime
+    followed: bool  # the viewer follows this person
+
+
+class SuggestedAccount(NamedTuple):
+    """An account an empty home feed suggests following."""
+
+    user_id: int
+    username: str
+    image: str | None
+    follower_count: int
+    liked_your_posts: bool
+
+
+class PostDelivery(NamedTuple):
+    """What delivering a post to its author's followers needs to know."""
+
+    id: int
+    user_id: int
+    feed_mode: str  # "push" or "pull"
+    follower_count: int
+
+
+class DeliveryBatch(NamedTuple):
+    """One batch of a delivery: how many followers it had, and the follow cursor after it."""
+
+    followers: int
+    last_created_at: datetime | None
+    last_id: int | None
 
 
 class LoginFailures(NamedTuple):

@@ -36,13 +36,25 @@ CREATE TABLE profile (
     image       text        UNIQUE,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
-    post_count     bigint   NOT NULL DEFAULT 0,
-    likes_received bigint   NOT NULL DEFAULT 0,
-    CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0)
+    post_count      bigint  NOT NULL DEFAULT 0,
+    likes_received  bigint  NOT NULL DEFAULT 0,
+    follower_count  bigint  NOT NULL DEFAULT 0,
+    following_count bigint  NOT NULL DEFAULT 0,
+    feed_mode       text    NOT NULL DEFAULT 'push',
+    CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0),
+    CONSTRAINT profile_follow_counters_nonnegative CHECK (follower_count >= 0 AND following_count >= 0),
+    CONSTRAINT profile_feed_mode_check CHECK (feed_mode IN ('push', 'pull'))
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
 COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.likes_received IS 'Derived: sum of like_count over this user''s posts (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
+COMMENT ON COLUMN profile.follower_count IS 'Derived: number of follow rows with this user as followee_id (follow_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
+COMMENT ON COLUMN profile.following_count IS 'Derived: number of follow rows with this user as follower_id (follow_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
+COMMENT ON COLUMN profile.feed_mode IS 'push: this user''s new posts are copied into their followers'' timelines; pull: they have FEED_PULL_THRESHOLD followers or more, and their followers'' home feeds read their posts directly. Set by the post delivery job, never back to push.';
+-- The most followed accounts, for the suggestions of an empty home feed.
+CREATE INDEX profile_follower_count_idx ON profile (follower_count DESC, user_id);
+-- The pull accounts: few, and every home feed page looks them up.
+CREATE INDEX profile_feed_mode_pull_idx ON profile (user_id) WHERE feed_mode = 'pull';
 -- Counter changes are not edits of the profile: only the picture moves updated_at.
 CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image ON profile
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
@@ -90,6 +102,37 @@ CREATE INDEX like_post_post_id_created_at_idx ON like_post (post_id, created_at 
 CREATE TRIGGER like_post_set_updated_at BEFORE UPDATE ON like_post
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
+CREATE TABLE follow (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    follower_id  bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    followee_id  bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    -- One follow per pair; also answers "does the viewer follow these accounts" and serves the
+    -- follower_id foreign key.
+    CONSTRAINT follow_follower_id_followee_id_key UNIQUE (follower_id, followee_id),
+    CONSTRAINT follow_not_self CHECK (follower_id <> followee_id)
+);
+COMMENT ON TABLE follow IS 'Who follows whom (follower_id follows followee_id), at most once per pair, never oneself.';
+-- An account's followers, newest first; a new post's delivery walks it; serves the followee_id foreign key.
+CREATE INDEX follow_followee_id_created_at_idx ON follow (followee_id, created_at DESC, id DESC);
+-- The accounts a user follows, newest first.
+CREATE INDEX follow_follower_id_created_at_idx ON follow (follower_id, created_at DESC, id DESC);
+CREATE TRIGGER follow_set_updated_at BEFORE UPDATE ON follow
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+CREATE TABLE timeline (
+    user_id          bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    post_created_at  timestamptz NOT NULL,
+    post_id          bigint      NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    -- A home feed page is one backward range of this index (keyset on the post's created_at, id);
+    -- it also makes copying a post twice a no-op (a post has one created_at).
+    CONSTRAINT timeline_pkey PRIMARY KEY (user_id, post_created_at, post_id)
+);
+COMMENT ON TABLE timeline IS 'Home feed copies: user_id follows the author of post_id, whose posts are pushed (profile.feed_mode). post_created_at is the post''s created_at, for the keyset. Filled by the post delivery job and by follows; emptied by unfollows and cascades.';
+-- Deleting a post removes its copies (the foreign key's cascade); deduplicated, so about 6 bytes a row.
+CREATE INDEX timeline_post_id_idx ON timeline (post_id);
+
 -- The columns every page shows of a post, said once: the feed, the profile grid and the post
 -- page select from this view and add only their viewer's like probe and their WHERE clause.
 -- A plain view is inlined by the planner, so each query keeps the plan it had.
@@ -125,13 +168,16 @@ CREATE TABLE profile_counter_delta (
     user_id        bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     post_count     bigint      NOT NULL DEFAULT 0,
     likes_received bigint      NOT NULL DEFAULT 0,
-    created_at     timestamptz NOT NULL DEFAULT now()
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    follower_count  bigint     NOT NULL DEFAULT 0,
+    following_count bigint     NOT NULL DEFAULT 0
 );
 COMMENT ON TABLE profile_counter_delta IS 'Changes to profile counters not yet folded into profile (the row was busy); readers add them. Rarely more than a few rows per user.';
 CREATE INDEX profile_counter_delta_user_id_idx ON profile_counter_delta (user_id);
 
 -- Add to a user's profile counters without waiting for another transaction's lock on the row.
-CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint)
+CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint,
+                                      p_follower_count bigint DEFAULT 0, p_following_count bigint DEFAULT 0)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -140,18 +186,21 @@ BEGIN
         -- The row is ours until commit: fold in what others left while it was busy.
         WITH folded AS (
             DELETE FROM profile_counter_delta WHERE user_id = p_user_id
-            RETURNING post_count, likes_received
+            RETURNING post_count, likes_received, follower_count, following_count
         )
         UPDATE profile pr
         SET post_count = pr.post_count + p_post_count + f.posts,
-            likes_received = pr.likes_received + p_likes_received + f.likes
-        FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes
+            likes_received = pr.likes_received + p_likes_received + f.likes,
+            follower_count = pr.follower_count + p_follower_count + f.followers,
+            following_count = pr.following_count + p_following_count + f.following
+        FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes,
+                     coalesce(sum(follower_count), 0) AS followers, coalesce(sum(following_count), 0) AS following
               FROM folded) f
         WHERE pr.user_id = p_user_id;
     ELSIF EXISTS (SELECT 1 FROM profile WHERE user_id = p_user_id) THEN
         -- Busy: another transaction holds the row.
-        INSERT INTO profile_counter_delta (user_id, post_count, likes_received)
-        VALUES (p_user_id, p_post_count, p_likes_received);
+        INSERT INTO profile_counter_delta (user_id, post_count, likes_received, follower_count, following_count)
+        VALUES (p_user_id, p_post_count, p_likes_received, p_follower_count, p_following_count);
     END IF;
     -- Neither: the profile is gone (its user is being deleted), so there is nothing to count.
 END;
@@ -180,6 +229,23 @@ $$;
 CREATE TRIGGER posts_profile_counters AFTER INSERT OR DELETE OR UPDATE OF user_id, like_count ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
 
+-- Both ends of a follow count it: the followee's followers and the follower's following.
+CREATE FUNCTION follow_profile_counters() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM bump_profile_counters(NEW.followee_id, 0, 0, 1, 0);
+        PERFORM bump_profile_counters(NEW.follower_id, 0, 0, 0, 1);
+    ELSE
+        PERFORM bump_profile_counters(OLD.followee_id, 0, 0, -1, 0);
+        PERFORM bump_profile_counters(OLD.follower_id, 0, 0, 0, -1);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER follow_profile_counters AFTER INSERT OR DELETE ON follow
+    FOR EACH ROW EXECUTE FUNCTION follow_profile_counters();
+
 CREATE TABLE login_attempt (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     login         text        NOT NULL,
@@ -191,3 +257,610 @@ CREATE INDEX login_attempt_login_idx ON login_attempt (lower(login), attempted_a
 CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attempted_at);
 -- Pruning of failures older than a day.
 CREATE INDEX login_attempt_attempted_at_idx ON login_attempt (attempted_at);
+
+-- The job queue (procrastinate 3.10; migrations/0012_job_queue.sql): procrastinate's own schema,
+-- as `procrastinate schema --read` prints it, with a comment on each table.
+-- Procrastinate Schema
+
+DO $$
+BEGIN
+    CREATE EXTENSION IF NOT EXISTS plpgsql WITH SCHEMA pg_catalog;
+EXCEPTION
+    WHEN OTHERS THEN
+        -- On managed PostgreSQL services (e.g. Azure Database for PostgreSQL, Amazon RDS,
+        -- Google Cloud SQL), CREATE EXTENSION may fail with various error codes:
+        -- insufficient_privilege, feature_not_supported, or provider-specific errors.
+        -- Before ignoring, verify the extension actually exists — if it does not exist
+        -- and cannot be created, re-raise so the failure is explicit.
+        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plpgsql') THEN
+            RAISE NOTICE 'plpgsql extension already exists, skipping creation.';
+        ELSE
+            RAISE;
+        END IF;
+END;
+$$;
+
+-- Enums
+
+CREATE TYPE procrastinate_job_status AS ENUM (
+    'todo',  -- The job is queued
+    'doing',  -- The job has been fetched by a worker
+    'succeeded',  -- The job ended successfully
+    'failed',  -- The job ended with an error
+    'cancelled', -- The job was cancelled
+    'aborting',  -- legacy, not used anymore since v3.0.0
+    'aborted'  -- The job was aborted
+);
+
+CREATE TYPE procrastinate_job_event_type AS ENUM (
+    'deferred',  -- Job created, in todo
+    'started',  -- todo -> doing
+    'deferred_for_retry',  -- doing -> todo
+    'failed',  -- doing -> failed
+    'succeeded',  -- doing -> succeeded
+    'cancelled', -- todo -> cancelled
+    'abort_requested', -- not a state transition, but set in a separate field
+    'aborted', -- doing -> aborted (only allowed when abort_requested field is set)
+    'scheduled', -- not a state transition, but recording when a task is scheduled for
+    'retried' -- Manually retried failed job
+);
+
+-- Composite Types
+
+CREATE TYPE procrastinate_job_to_defer_v1 AS (
+    queue_name character varying,
+    task_name character varying,
+    priority integer,
+    lock text,
+    queueing_lock text,
+    args jsonb,
+    scheduled_at timestamp with time zone
+);
+
+-- Tables
+
+CREATE TABLE procrastinate_workers(
+    id bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
+    last_heartbeat timestamp with time zone NOT NULL DEFAULT NOW()
+);
+
+CREATE TABLE procrastinate_jobs (
+    id bigserial PRIMARY KEY,
+    queue_name character varying(128) NOT NULL,
+    task_name character varying(128) NOT NULL,
+    priority integer DEFAULT 0 NOT NULL,
+    lock text,
+    queueing_lock text,
+    args jsonb DEFAULT '{}' NOT NULL,
+    status procrastinate_job_status DEFAULT 'todo'::procrastinate_job_status NOT NULL,
+    scheduled_at timestamp with time zone NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    abort_requested boolean DEFAULT false NOT NULL,
+    worker_id bigint REFERENCES procrastinate_workers(id) ON DELETE SET NULL,
+    CONSTRAINT check_not_todo_abort_requested CHECK (NOT (status = 'todo' AND abort_requested = true))
+);
+
+CREATE TABLE procrastinate_periodic_defers (
+    id bigserial PRIMARY KEY,
+    task_name character varying(128) NOT NULL,
+    defer_timestamp bigint,
+    job_id bigint REFERENCES procrastinate_jobs(id) NULL,
+    periodic_id character varying(128) NOT NULL DEFAULT '',
+    CONSTRAINT procrastinate_periodic_defers_unique UNIQUE (task_name, periodic_id, defer_timestamp)
+);
+
+CREATE TABLE procrastinate_events (
+    id bigserial PRIMARY KEY,
+    job_id bigint NOT NULL REFERENCES procrastinate_jobs ON DELETE CASCADE,
+    type procrastinate_job_event_type,
+    at timestamp with time zone DEFAULT NOW() NULL
+);
+
+-- Constraints & Indices
+
+-- this prevents from having several jobs with the same queueing lock in the "todo" state
+CREATE UNIQUE INDEX procrastinate_jobs_queueing_lock_idx_v1 ON procrastinate_jobs (queueing_lock) WHERE status = 'todo';
+-- this prevents from having several jobs with the same lock in the "doing" state
+CREATE UNIQUE INDEX procrastinate_jobs_lock_idx_v1 ON procrastinate_jobs (lock) WHERE status = 'doing';
+
+-- Index for select_stalled_jobs_by_heartbeat query
+CREATE INDEX idx_procrastinate_jobs_worker_not_null ON procrastinate_jobs(worker_id) WHERE worker_id IS NOT NULL AND status = 'doing'::procrastinate_job_status;
+
+CREATE INDEX procrastinate_jobs_queue_name_idx_v1 ON procrastinate_jobs(queue_name);
+CREATE INDEX procrastinate_jobs_id_lock_idx_v1 ON procrastinate_jobs (id, lock) WHERE status = ANY (ARRAY['todo'::procrastinate_job_status, 'doing'::procrastinate_job_status]);
+CREATE INDEX procrastinate_jobs_priority_idx_v1 ON procrastinate_jobs(priority desc, id asc) WHERE (status = 'todo'::procrastinate_job_status);
+
+CREATE INDEX procrastinate_events_job_id_fkey_v1 ON procrastinate_events(job_id);
+
+CREATE INDEX procrastinate_periodic_defers_job_id_fkey_v1 ON procrastinate_periodic_defers(job_id);
+
+CREATE INDEX idx_procrastinate_workers_last_heartbeat ON procrastinate_workers(last_heartbeat);
+
+-- Functions
+CREATE FUNCTION procrastinate_defer_jobs_v1(
+    jobs procrastinate_job_to_defer_v1[]
+)
+    RETURNS bigint[]
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    job_ids bigint[];
+BEGIN
+    WITH inserted_jobs AS (
+        INSERT INTO procrastinate_jobs (queue_name, task_name, priority, lock, queueing_lock, args, scheduled_at)
+        SELECT (job).queue_name,
+               (job).task_name,
+               (job).priority,
+               (job).lock,
+               (job).queueing_lock,
+               (job).args,
+               (job).scheduled_at
+        FROM unnest(jobs) AS job
+        RETURNING id
+    )
+    SELECT array_agg(id) FROM inserted_jobs INTO job_ids;
+
+    RETURN job_ids;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_defer_periodic_job_v2(
+    _queue_name character varying,
+    _lock character varying,
+    _queueing_lock character varying,
+    _task_name character varying,
+    _priority integer,
+    _periodic_id character varying,
+    _defer_timestamp bigint,
+    _args jsonb
+)
+    RETURNS bigint
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+	_job_id bigint;
+	_defer_id bigint;
+BEGIN
+    INSERT
+        INTO procrastinate_periodic_defers (task_name, periodic_id, defer_timestamp)
+        VALUES (_task_name, _periodic_id, _defer_timestamp)
+        ON CONFLICT DO NOTHING
+        RETURNING id into _defer_id;
+
+    IF _defer_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+    UPDATE procrastinate_periodic_defers
+        SET job_id = (
+            SELECT COALESCE((
+                SELECT unnest(procrastinate_defer_jobs_v1(
+                    ARRAY[
+                        ROW(
+                            _queue_name,
+                            _task_name,
+                            _priority,
+                            _lock,
+                            _queueing_lock,
+                            _args,
+                            NULL::timestamptz
+                        )
+                    ]::procrastinate_job_to_defer_v1[]
+                ))
+            ), NULL)
+        )
+        WHERE id = _defer_id
+        RETURNING job_id INTO _job_id;
+
+    DELETE
+        FROM procrastinate_periodic_defers
+        USING (
+            SELECT id
+            FROM procrastinate_periodic_defers
+            WHERE procrastinate_periodic_defers.task_name = _task_name
+            AND procrastinate_periodic_defers.periodic_id = _periodic_id
+            AND procrastinate_periodic_defers.defer_timestamp < _defer_timestamp
+            ORDER BY id
+            FOR UPDATE
+        ) to_delete
+        WHERE procrastinate_periodic_defers.id = to_delete.id;
+
+    RETURN _job_id;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_fetch_job_v2(
+    target_queue_names character varying[],
+    p_worker_id bigint
+)
+    RETURNS procrastinate_jobs
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+	found_jobs procrastinate_jobs;
+BEGIN
+    WITH candidate AS (
+        SELECT jobs.*
+            FROM procrastinate_jobs AS jobs
+            WHERE
+                -- reject the job if its lock has earlier or higher priority jobs
+                NOT EXISTS (
+                    SELECT 1
+                        FROM procrastinate_jobs AS other_jobs
+                        WHERE
+                            jobs.lock IS NOT NULL
+                            AND other_jobs.lock = jobs.lock
+                            AND (
+                                -- job with same lock is already running
+                                other_jobs.status = 'doing'
+                                OR
+                                -- job with same lock is waiting and has higher priority (or same priority but was queued first)
+                                (
+                                    other_jobs.status = 'todo'
+                                    AND (
+                                        other_jobs.priority > jobs.priority
+                                        OR (
+                                        other_jobs.priority = jobs.priority
+                                        AND other_jobs.id < jobs.id
+                                        )
+                                    )
+                                )
+                            )
+                )
+                AND jobs.status = 'todo'
+                AND (target_queue_names IS NULL OR jobs.queue_name = ANY( target_queue_names ))
+                AND (jobs.scheduled_at IS NULL OR jobs.scheduled_at <= now())
+            ORDER BY jobs.priority DESC, jobs.id ASC LIMIT 1
+            FOR UPDATE OF jobs SKIP LOCKED
+    )
+    UPDATE procrastinate_jobs
+        SET status = 'doing', worker_id = p_worker_id
+        FROM candidate
+        WHERE procrastinate_jobs.id = candidate.id
+        RETURNING procrastinate_jobs.* INTO found_jobs;
+
+ RETURN found_jobs;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_finish_job_v1(job_id bigint, end_status procrastinate_job_status, delete_job boolean)
+    RETURNS void
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    _job_id bigint;
+BEGIN
+    IF end_status NOT IN ('succeeded', 'failed', 'aborted') THEN
+        RAISE 'End status should be either "succeeded", "failed" or "aborted" (job id: %)', job_id;
+    END IF;
+    IF delete_job THEN
+        DELETE FROM procrastinate_jobs
+        WHERE id = job_id AND status IN ('todo', 'doing')
+        RETURNING id INTO _job_id;
+    ELSE
+        UPDATE procrastinate_jobs
+        SET status = end_status,
+            abort_requested = false,
+            attempts = CASE status
+                WHEN 'doing' THEN attempts + 1 ELSE attempts
+            END
+        WHERE id = job_id AND status IN ('todo', 'doing')
+        RETURNING id INTO _job_id;
+    END IF;
+    IF _job_id IS NULL THEN
+        RAISE 'Job was not found or not in "doing" or "todo" status (job id: %)', job_id;
+    END IF;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean)
+    RETURNS bigint
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    _job_id bigint;
+BEGIN
+    IF delete_job THEN
+        DELETE FROM procrastinate_jobs
+        WHERE id = job_id AND status = 'todo'
+        RETURNING id INTO _job_id;
+    END IF;
+    IF _job_id IS NULL THEN
+        IF abort THEN
+            UPDATE procrastinate_jobs
+            SET abort_requested = true,
+                status = CASE status
+                    WHEN 'todo' THEN 'cancelled'::procrastinate_job_status ELSE status
+                END
+            WHERE id = job_id AND status IN ('todo', 'doing')
+            RETURNING id INTO _job_id;
+        ELSE
+            UPDATE procrastinate_jobs
+            SET status = 'cancelled'::procrastinate_job_status
+            WHERE id = job_id AND status = 'todo'
+            RETURNING id INTO _job_id;
+        END IF;
+    END IF;
+    RETURN _job_id;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_retry_job_v1(
+    job_id bigint,
+    retry_at timestamp with time zone,
+    new_priority integer,
+    new_queue_name character varying,
+    new_lock character varying
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    _job_id bigint;
+    _abort_requested boolean;
+BEGIN
+    SELECT abort_requested FROM procrastinate_jobs
+    WHERE id = job_id AND status = 'doing'
+    FOR UPDATE
+    INTO _abort_requested;
+    IF _abort_requested THEN
+        UPDATE procrastinate_jobs
+        SET status = 'failed'::procrastinate_job_status
+        WHERE id = job_id AND status = 'doing'
+        RETURNING id INTO _job_id;
+    ELSE
+        UPDATE procrastinate_jobs
+        SET status = 'todo'::procrastinate_job_status,
+            attempts = attempts + 1,
+            scheduled_at = retry_at,
+            priority = COALESCE(new_priority, priority),
+            queue_name = COALESCE(new_queue_name, queue_name),
+            lock = COALESCE(new_lock, lock)
+        WHERE id = job_id AND status = 'doing'
+        RETURNING id INTO _job_id;
+    END IF;
+
+    IF _job_id IS NULL THEN
+        RAISE 'Job was not found or not in "doing" status (job id: %)', job_id;
+    END IF;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_retry_job_v2(
+    job_id bigint,
+    retry_at timestamp with time zone,
+    new_priority integer,
+    new_queue_name character varying,
+    new_lock character varying
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    _job_id bigint;
+    _abort_requested boolean;
+    _current_status procrastinate_job_status;
+BEGIN
+    SELECT status, abort_requested FROM procrastinate_jobs
+    WHERE id = job_id AND status IN ('doing', 'failed')
+    FOR UPDATE
+    INTO _current_status, _abort_requested;
+    IF _current_status = 'doing' AND _abort_requested THEN
+        UPDATE procrastinate_jobs
+        SET status = 'failed'::procrastinate_job_status
+        WHERE id = job_id AND status = 'doing'
+        RETURNING id INTO _job_id;
+    ELSE
+        UPDATE procrastinate_jobs
+        SET status = 'todo'::procrastinate_job_status,
+            attempts = attempts + 1,
+            scheduled_at = retry_at,
+            priority = COALESCE(new_priority, priority),
+            queue_name = COALESCE(new_queue_name, queue_name),
+            lock = COALESCE(new_lock, lock)
+        WHERE id = job_id AND status IN ('doing', 'failed')
+        RETURNING id INTO _job_id;
+    END IF;
+
+    IF _job_id IS NULL THEN
+        RAISE 'Job was not found or has an invalid status to retry (job id: %)', job_id;
+    END IF;
+
+END;
+$$;
+
+CREATE FUNCTION procrastinate_notify_queue_job_inserted_v1()
+    RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    payload TEXT;
+BEGIN
+    SELECT json_build_object('type', 'job_inserted', 'job_id', NEW.id)::text INTO payload;
+	PERFORM pg_notify('procrastinate_queue_v1#' || NEW.queue_name, payload);
+	PERFORM pg_notify('procrastinate_any_queue_v1', payload);
+	RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_notify_queue_abort_job_v1()
+RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    payload TEXT;
+BEGIN
+    SELECT json_build_object('type', 'abort_job_requested', 'job_id', NEW.id)::text INTO payload;
+	PERFORM pg_notify('procrastinate_queue_v1#' || NEW.queue_name, payload);
+	PERFORM pg_notify('procrastinate_any_queue_v1', payload);
+	RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_trigger_function_status_events_insert_v1()
+    RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    INSERT INTO procrastinate_events(job_id, type)
+        VALUES (NEW.id, 'deferred'::procrastinate_job_event_type);
+	RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_trigger_function_status_events_update_v1()
+    RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    WITH t AS (
+        SELECT CASE
+            WHEN OLD.status = 'todo'::procrastinate_job_status
+                AND NEW.status = 'doing'::procrastinate_job_status
+                THEN 'started'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'todo'::procrastinate_job_status
+                THEN 'deferred_for_retry'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'failed'::procrastinate_job_status
+                THEN 'failed'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'succeeded'::procrastinate_job_status
+                THEN 'succeeded'::procrastinate_job_event_type
+            WHEN OLD.status = 'todo'::procrastinate_job_status
+                AND (
+                    NEW.status = 'cancelled'::procrastinate_job_status
+                    OR NEW.status = 'failed'::procrastinate_job_status
+                    OR NEW.status = 'succeeded'::procrastinate_job_status
+                )
+                THEN 'cancelled'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'aborted'::procrastinate_job_status
+                THEN 'aborted'::procrastinate_job_event_type
+            WHEN OLD.status = 'failed'::procrastinate_job_status
+                AND NEW.status = 'todo'::procrastinate_job_status
+                THEN 'retried'::procrastinate_job_event_type
+            ELSE NULL
+        END as event_type
+    )
+    INSERT INTO procrastinate_events(job_id, type)
+        SELECT NEW.id, t.event_type
+        FROM t
+        WHERE t.event_type IS NOT NULL;
+	RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_trigger_function_scheduled_events_v1()
+    RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    INSERT INTO procrastinate_events(job_id, type, at)
+        VALUES (NEW.id, 'scheduled'::procrastinate_job_event_type, NEW.scheduled_at);
+
+	RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_trigger_abort_requested_events_procedure_v1()
+    RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    INSERT INTO procrastinate_events(job_id, type)
+        VALUES (NEW.id, 'abort_requested'::procrastinate_job_event_type);
+    RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_unlink_periodic_defers_v1()
+    RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    UPDATE procrastinate_periodic_defers
+    SET job_id = NULL
+    WHERE job_id = OLD.id;
+    RETURN OLD;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_register_worker_v1()
+    RETURNS TABLE(worker_id bigint)
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    INSERT INTO procrastinate_workers DEFAULT VALUES
+    RETURNING procrastinate_workers.id;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_unregister_worker_v1(worker_id bigint)
+    RETURNS void
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    DELETE FROM procrastinate_workers
+    WHERE id = worker_id;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_update_heartbeat_v1(worker_id bigint)
+    RETURNS void
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    UPDATE procrastinate_workers
+    SET last_heartbeat = NOW()
+    WHERE id = worker_id;
+END;
+$$;
+
+CREATE FUNCTION procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat float)
+    RETURNS TABLE(worker_id bigint)
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY
+    DELETE FROM procrastinate_workers
+    WHERE last_heartbeat < NOW() - (seconds_since_heartbeat || 'SECOND')::INTERVAL
+    RETURNING procrastinate_workers.id;
+END;
+$$;
+
+-- Triggers
+
+CREATE TRIGGER procrastinate_jobs_notify_queue_job_inserted_v1
+    AFTER INSERT ON procrastinate_jobs
+    FOR EACH ROW WHEN ((new.status = 'todo'::procrastinate_job_status))
+    EXECUTE PROCEDURE procrastinate_notify_queue_job_inserted_v1();
+
+CREATE TRIGGER procrastinate_jobs_notify_queue_job_aborted_v1
+    AFTER UPDATE OF abort_requested ON procrastinate_jobs
+    FOR EACH ROW WHEN ((old.abort_requested = false AND new.abort_requested = true AND new.status = 'doing'::procrastinate_job_status))
+    EXECUTE PROCEDURE procrastinate_notify_queue_abort_job_v1();
+
+CREATE TRIGGER procrastinate_trigger_status_events_update_v1
+    AFTER UPDATE OF status ON procrastinate_jobs
+    FOR EACH ROW
+    EXECUTE PROCEDURE procrastinate_trigger_function_status_events_update_v1();
+
+CREATE TRIGGER procrastinate_trigger_status_events_insert_v1
+    AFTER INSERT ON procrastinate_jobs
+    FOR EACH ROW WHEN ((new.status = 'todo'::procrastinate_job_status))
+    EXECUTE PROCEDURE procrastinate_trigger_function_status_events_insert_v1();
+
+CREATE TRIGGER procrastinate_trigger_scheduled_events_v1
+    AFTER UPDATE OR INSERT ON procrastinate_jobs
+    FOR EACH ROW WHEN ((new.scheduled_at IS NOT NULL AND new.status = 'todo'::procrastinate_job_status))
+    EXECUTE PROCEDURE procrastinate_trigger_function_scheduled_events_v1();
+
+CREATE TRIGGER procrastinate_trigger_abort_requested_events_v1
+    AFTER UPDATE OF abort_requested ON procrastinate_jobs
+    FOR EACH ROW WHEN ((new.abort_requested = true))
+    EXECUTE PROCEDURE procrastinate_trigger_abort_requested_events_procedure_v1();
+
+CREATE TRIGGER procrastinate_trigger_delete_jobs_v1
+    BEFORE DELETE ON procrastinate_jobs
+    FOR EACH ROW EXECUTE PROCEDURE procrastinate_unlink_periodic_defers_v1();
+
+COMMENT ON TABLE procrastinate_jobs IS 'The job queue (procrastinate): one row per job, todo -> doing -> succeeded/failed. Succeeded jobs are deleted by the worker; failed ones stay for inspection.';
+COMMENT ON TABLE procrastinate_events IS 'The job queue''s history (procrastinate): each job''s state changes with their times.';
+COMMENT ON TABLE procrastinate_periodic_defers IS 'Periodic jobs already queued (procrastinate), so that several workers queue each run once.';
+COMMENT ON TABLE procrastinate_workers IS 'Running workers and their last heartbeat (procrastinate): jobs of a worker whose heartbeat stopped are retried.';

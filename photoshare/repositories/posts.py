@@ -1,5 +1,4 @@
-"""Posts, the feed and profile grids."""
-
+"""Posts: the home feed, explore and profile grids."""
 
 import psycopg
 from psycopg import errors as pgerrors
@@ -47,8 +46,15 @@ class PostRepository:
         require_unit_of_work(self.conn)
         return queries.delete_post(self.conn, id=post_id, user_id=user_id)
 
+    def home_feed(self, viewer_id: int, before: Cursor | None = None, limit: int = 20) -> list[Post]:
+        """A home feed page: the viewer's posts and those of the accounts they follow, older than the
+        cursor, newest first (one statement at any depth)."""
+        before = before or Cursor.start()
+        return fetch_records(self.conn, queries.list_home_feed_before, Post, viewer_id=viewer_id,
+                             before_created_at=before.created_at, before_id=before.id, limit=limit)
+
     def feed(self, viewer_id: int, before: Cursor | None = None, limit: int = 20) -> list[Post]:
-        """A feed page: every user's posts older than the cursor, newest first."""
+        """An explore page: every user's posts older than the cursor, newest first."""
         before = before or Cursor.start()
         return fetch_records(self.conn, queries.list_feed_before, Post, viewer_id=viewer_id,
                              before_created_at=before.created_at, before_id=before.id, limit=limit)
@@ -59,5 +65,3 @@ class PostRepository:
         return fetch_records(self.conn, queries.list_user_posts_before, Post, user_id=user_id,
                              viewer_id=viewer_id, before_created_at=before.created_at,
                              before_id=before.id, limit=limit)
-
-

@@ -30,11 +30,11 @@ class ProfileRepository:
         """The user's profile row, or None."""
         return fetch_record(self.conn, queries.get_profile_by_user_id, Profile, user_id=user_id)
 
-    def page(self, username: str) -> ProfilePage | None:
-        """The profile header (picture, counts, join date) by username in any case."""
+    def page(self, username: str, viewer_id: int = 0) -> ProfilePage | None:
+        """The profile header (picture, counts, join date, whether the viewer follows) by username in any case."""
         if not storable(username):
             return None
-        return fetch_record(self.conn, queries.get_profile_page, ProfilePage, username=username)
+        return fetch_record(self.conn, queries.get_profile_page, ProfilePage, username=username, viewer_id=viewer_id)
 
     def set_image(self, user_id: int, key: str | None) -> str | None:
         """Point the profile at a new image key (or none); returns the replaced key."""

@@ -5,13 +5,17 @@ import psycopg
 from photoshare.media.images import ProcessedImage
 from photoshare.media.keys import new_post_key
 from photoshare.media.store import MediaStore
-from photoshare.repositories import PostRepository
+from photoshare.repositories import JobRepository, PostRepository
+from photoshare.repositories.jobs import DELIVER_POST
 from photoshare.services.write_order import delete_unreferenced, stored_image
 
 
 def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, image: ProcessedImage,
                  caption: str = "", alt_text: str = "") -> int:
     """Store the photo, then commit the post that points to it; returns the new post's id.
+
+    The job that delivers it to the author's followers' home feeds is queued in the same
+    transaction: a committed post always has one, a rolled-back post never.
 
     Raises StorageUnavailable (nothing saved) or UserNotFound (the author is gone; the photo is
     removed again).
@@ -23,6 +27,7 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
     with stored_image(store, key, image), conn.transaction():
         posts.add(post_id, author_id, key, caption=caption, alt_text=alt_text,
                   image_width=image.main.width, image_height=image.main.height)
+        JobRepository(conn).defer(DELIVER_POST, post_id=post_id)
     return post_id
 
 

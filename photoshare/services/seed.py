@@ -1,4 +1,5 @@
-"""Bulk demo data (`flask seed`): users, posts, likes and images, loaded with COPY in one transaction."""
+"""Bulk demo data (`flask seed`): users, posts, likes, follows, home timelines and images, loaded with COPY
+in one transaction."""
 
 import io
 import threading
@@ -35,6 +36,16 @@ _LIKE_ROW = np.dtype([
     ("created_len", ">i4"), ("created_at", ">i8"),
     ("updated_len", ">i4"), ("updated_at", ">i8"),
 ])
+# follow rows, and timeline rows (user_id, post_created_at, post_id), likewise.
+_FOLLOW_ROW = _LIKE_ROW
+_TIMELINE_ROW = np.dtype([
+    ("fields", ">i2"),
+    ("user_len", ">i4"), ("user_id", ">i8"),
+    ("created_len", ">i4"), ("created_at", ">i8"),
+    ("post_len", ">i4"), ("post_id", ">i8"),
+])
+# Timeline rows generated per chunk: a large seed has tens of millions, a chunk stays in memory.
+_TIMELINE_CHUNK = 4_000_000
 # The bulk load's own statements (TRUNCATE, dropping constraints): never the app's namespace.
 seed_queries = load("seed")
 
@@ -63,7 +74,9 @@ class SeedOptions:
     users: int = 1_000
     posts: int = 10_000
     likes: int = 100_000
+    follows: int = 20_000
     images: int = 10
+    pull_threshold: int = 10_000  # FEED_PULL_THRESHOLD: accounts with this many followers are pull accounts
     random_seed: int = 1
     reset: bool = False
     progress: bool = True
@@ -76,6 +89,9 @@ class SeedSummary:
     users: int
     posts: int
     likes: int
+    follows: int
+    timeline: int
+    pull_accounts: int
     images: int
     objects: int
     seconds: float
@@ -90,11 +106,23 @@ class SampleImage:
 
 
 def _validate(opts: SeedOptions) -> None:
-    if min(opts.users, opts.posts, opts.images) < 1 or opts.likes < 0:
-        raise SeedError("--users, --posts and --images must be at least 1, --likes at least 0.")
+    if min(opts.users, opts.posts, opts.images) < 1 or min(opts.likes, opts.follows) < 0:
+        raise SeedError("--users, --posts and --images must be at least 1, --likes and --follows at least 0.")
+    if opts.follows > max_follows(opts.users):
+        raise SeedError(f"--follows can be at most a quarter of users x (users - 1) ({max_follows(opts.users)}).")
     # Likes are unique per (user, post); leave room so sampling without duplicates converges.
     if opts.likes > opts.users * opts.posts // 2:
         raise SeedError(f"--likes can be at most half of users x posts ({opts.users * opts.posts // 2}).")
+
+
+def max_follows(users: int) -> int:
+    """The most follows a seed of this many users draws (distinct pairs converge quickly below it)."""
+    return users * (users - 1) // 4
+
+
+def default_follows(users: int) -> int:
+    """Twenty follows per account, as many as fit."""
+    return min(20 * users, max_follows(users))
 
 
 def make_sample_images(count: int, rng: np.random.Generator) -> list[SampleImage]:
@@ -139,6 +167,12 @@ class _Plan:
     like_user: np.ndarray
     like_post: np.ndarray
     like_created_us: np.ndarray
+    follower: np.ndarray  # sorted by follower, then followee
+    followee: np.ndarray
+    follow_created_us: np.ndarray
+    follower_count: np.ndarray  # per user id (index 0 unused)
+    following_count: np.ndarray
+    pulled: np.ndarray  # per user id: a pull account (its posts are read, not copied)
 
 
 def _plan(opts: SeedOptions, rng: np.random.Generator, now_us: int) -> _Plan:
@@ -162,8 +196,68 @@ def _plan(opts: SeedOptions, rng: np.random.Generator, now_us: int) -> _Plan:
     # Most likes come soon after the post appears.
     like_created_us = post_time + ((now_us - post_time) * rng.random(likes) ** 3).astype(np.int64)
     post_like_count = np.bincount(like_post, minlength=posts)
+
+    follower, followee = _follow_pairs(users, opts.follows, rng)
+    follow_created_us = rng.integers(start_us, now_us - 60_000_000, len(follower), dtype=np.int64)
+    follower_count = np.bincount(followee, minlength=users + 1)
+    following_count = np.bincount(follower, minlength=users + 1)
+    pulled = follower_count >= opts.pull_threshold
     return _Plan(user_created_us, post_author, post_created_us, post_image, post_caption,
-                 post_like_count, like_user, like_post + 1, like_created_us)
+                 post_like_count, like_user, like_post + 1, like_created_us, follower, followee,
+                 follow_created_us, follower_count, following_count, pulled)
+
+
+def _follow_pairs(users: int, follows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """`follows` distinct (follower, followee) user ids, never oneself, sorted: a power law.
+
+    A handful of accounts are followed by half to 90 % of everyone (pull accounts at any
+    FEED_PULL_THRESHOLD below that); a few people follow thousands; the rest is log-normal on both
+    sides, so most accounts have a few dozen followers and follow a few dozen, some a few thousand.
+    """
+    if follows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    order = rng.permutation(users).astype(np.int64)
+    star_share = np.array([0.9, 0.75, 0.65, 0.55, 0.5])[: max(1, min(5, users // 20))]
+    star_counts = (star_share * (users - 1)).astype(np.int64)
+    heavy_counts = np.minimum(np.array([5000, 4000, 3000, 2500, 2000]), (users - 1) // 2)[: max(1, min(5, users // 20))]
+    budget = follows // 4
+    for counts in (star_counts, heavy_counts):
+        if counts.sum() > budget:
+            counts[:] = (counts * budget / max(1, counts.sum())).astype(np.int64)
+    parts = []
+    for star, count in zip(order[:len(star_counts)], star_counts, strict=True):
+        fans = rng.choice(users - 1, int(count), replace=False)
+        parts.append(star * users + fans + (fans >= star))  # anyone but the star
+    heavy = order[-len(heavy_counts):]
+    for person, count in zip(heavy, heavy_counts, strict=True):
+        idols = rng.choice(users - 1, int(count), replace=False)
+        parts.append((idols + (idols >= person)) * users + person)
+    keys = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    rest = follows - len(keys)
+    # Popularity and activity, capped so that no ordinary account has more than 5 % of everyone.
+    popularity = rng.lognormal(0.0, 1.3, users)
+    popularity[order[:len(star_counts)]] = 0.0
+    popularity = np.minimum(popularity, popularity.sum() * max(0.05 * users, 1) / max(rest, 1))
+    popularity /= popularity.sum()
+    activity = rng.lognormal(0.0, 1.0, users)
+    activity[heavy] = 0.0
+    activity /= activity.sum()
+    for _ in range(100):
+        missing = follows - len(keys)
+        if missing <= 0:
+            break
+        draw = int(missing * 1.1) + 64
+        new = rng.choice(users, draw, p=popularity).astype(np.int64) * users + rng.choice(users, draw, p=activity)
+        new = new[new // users != new % users]
+        keys = np.union1d(keys, new)
+    else:
+        raise SeedError("could not draw enough distinct follows; ask for fewer follows or more users")
+    if len(keys) > follows:
+        keys = np.delete(keys, rng.choice(len(keys), len(keys) - follows, replace=False))
+    followee, follower = keys // users + 1, keys % users + 1
+    by_follower = np.lexsort((followee, follower))
+    return follower[by_follower], followee[by_follower]
 
 
 def _like_pairs(users: int, posts: int, likes: int, rng: np.random.Generator) -> np.ndarray:
@@ -287,6 +381,8 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             _copy_users(conn, opts, plan, password, quiet)
             _copy_posts(conn, opts, plan, samples, keys, post_iso, quiet)
             _copy_likes(conn, plan, quiet)
+            _copy_follows(conn, plan, quiet)
+            timeline_rows = _copy_timeline(conn, plan, quiet)
             log("building indexes and checking foreign keys")
             seed_queries.finish_seed_load(conn)
             wrong = seed_queries.count_wrong_like_counts(conn)
@@ -294,14 +390,20 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
                 raise SeedError(f"{wrong} posts have a like_count that disagrees with like_post")
             wrong = seed_queries.count_wrong_profile_counters(conn)
             if wrong:
-                raise SeedError(f"{wrong} profiles have counters that disagree with their posts")
+                raise SeedError(f"{wrong} profiles have counters that disagree with their posts or follows")
+            loaded = seed_queries.count_timeline_rows(conn)
+            if loaded != timeline_rows:
+                raise SeedError(f"timeline has {loaded} rows where the follows imply {timeline_rows}")
+            wrong = seed_queries.count_wrong_timeline_rows(conn)
+            if wrong:
+                raise SeedError(f"{wrong} timeline rows are not a followed push account's post")
         finally:
             media_thread.join()
         if failure:
             raise SeedError(f"storing images failed: {failure[0]}") from failure[0]
         seed_queries.analyze_seeded_tables(conn)
-    return SeedSummary(opts.users, opts.posts, opts.likes, opts.images, writer.written,
-                       time.monotonic() - started)
+    return SeedSummary(opts.users, opts.posts, opts.likes, len(plan.follower), timeline_rows,
+                       int(plan.pulled.sum()), opts.images, writer.written, time.monotonic() - started)
 
 
 def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool) -> None:
@@ -319,9 +421,12 @@ def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool
     post_count = np.bincount(plan.post_author, minlength=opts.users + 1)[1:].tolist()
     likes_received = np.bincount(plan.post_author, weights=plan.post_like_count,
                                  minlength=opts.users + 1)[1:].astype(np.int64).tolist()
+    followers, following = plan.follower_count[1:].tolist(), plan.following_count[1:].tolist()
+    mode = np.where(plan.pulled[1:], "pull", "push").tolist()
     with conn.cursor().copy(seed_queries.copy_profiles.sql) as copy:
         for lo in range(0, opts.users, 50_000):
-            copy.write("".join(f"{i + 1}\t{i + 1}\t{created[i]}Z\t{created[i]}Z\t{post_count[i]}\t{likes_received[i]}\n"
+            copy.write("".join(f"{i + 1}\t{i + 1}\t{created[i]}Z\t{created[i]}Z\t{post_count[i]}\t{likes_received[i]}\t"
+                               f"{followers[i]}\t{following[i]}\t{mode[i]}\n"
                                for i in range(lo, min(lo + 50_000, opts.users))))
 
 
@@ -364,3 +469,73 @@ def _copy_likes(conn, plan: _Plan, quiet: bool) -> None:
             copy.write(rows.tobytes())
             bar.update(hi - lo)
         copy.write(_BINARY_TRAILER)
+
+
+def _copy_follows(conn, plan: _Plan, quiet: bool) -> None:
+    total = len(plan.follower)
+    chunk = 1_000_000
+    with conn.cursor().copy(seed_queries.copy_follows.sql) as copy, \
+            tqdm(total=total, desc="follows", unit="row", disable=quiet) as bar:
+        copy.write(_BINARY_HEADER)
+        for lo in range(0, total, chunk):
+            hi = min(lo + chunk, total)
+            rows = np.empty(hi - lo, dtype=_FOLLOW_ROW)
+            rows["fields"] = 5
+            for name in ("id_len", "user_len", "post_len", "created_len", "updated_len"):
+                rows[name] = 8
+            rows["id"] = np.arange(lo + 1, hi + 1, dtype=np.int64)
+            rows["user_id"] = plan.follower[lo:hi]
+            rows["post_id"] = plan.followee[lo:hi]
+            rows["created_at"] = plan.follow_created_us[lo:hi] - _PG_EPOCH_US
+            rows["updated_at"] = rows["created_at"]
+            copy.write(rows.tobytes())
+            bar.update(hi - lo)
+        copy.write(_BINARY_TRAILER)
+
+
+def _copy_timeline(conn, plan: _Plan, quiet: bool) -> int:
+    """Every post of every push account each user follows, in the table's key order; returns the row count.
+
+    Built from the same plan as the follows and posts, as the app's jobs would have left it: the
+    follow copies the account's history, each later post is copied when published.
+    """
+    posts = len(plan.post_author)
+    # Each author's posts, oldest first (post ids follow time), as ranges of one array.
+    by_author = np.argsort(plan.post_author, kind="stable")
+    per_author = np.bincount(plan.post_author, minlength=len(plan.pulled))
+    first_of = np.concatenate([[0], np.cumsum(per_author)[:-1]])
+    pushed = ~plan.pulled[plan.followee]
+    follower, followee = plan.follower[pushed], plan.followee[pushed]
+    copies = per_author[followee]
+    total = int(copies.sum())
+    ends = np.cumsum(copies)
+    with conn.cursor().copy(seed_queries.copy_timeline.sql) as copy, \
+            tqdm(total=total, desc="timeline", unit="row", disable=quiet) as bar:
+        copy.write(_BINARY_HEADER)
+        lo = 0
+        while lo < len(follower):
+            # Whole followers per chunk (follows are sorted by follower), about _TIMELINE_CHUNK rows.
+            hi = int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + _TIMELINE_CHUNK, side="right"))
+            hi = max(hi, lo + 1)
+            while hi < len(follower) and follower[hi] == follower[hi - 1]:
+                hi += 1
+            n = copies[lo:hi]
+            count = int(n.sum())
+            users = np.repeat(follower[lo:hi], n)
+            starts = np.repeat(first_of[followee[lo:hi]] - (np.cumsum(n) - n), n)
+            post_index = by_author[starts + np.arange(count)]
+            # Key order within the chunk: user, then time (post index order is time order).
+            key = np.sort(users * posts + post_index)
+            users, post_index = key // posts, key % posts
+            rows = np.empty(count, dtype=_TIMELINE_ROW)
+            rows["fields"] = 3
+            for name in ("user_len", "created_len", "post_len"):
+                rows[name] = 8
+            rows["user_id"] = users
+            rows["created_at"] = plan.post_created_us[post_index] - _PG_EPOCH_US
+            rows["post_id"] = post_index + 1
+            copy.write(rows.tobytes())
+            bar.update(count)
+            lo = hi
+        copy.write(_BINARY_TRAILER)
+    return total

@@ -8,7 +8,7 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
-    from photoshare.web import auth, errorpages, health, media_routes, posts, profiles, security, templating
+    from photoshare.web import auth, errorpages, follows, health, media_routes, posts, profiles, security, templating
 
     csrf.init_app(app)
     auth.init_app(app)
@@ -20,3 +20,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(posts.bp)
     app.register_blueprint(profiles.bp)
+    app.register_blueprint(follows.bp)

@@ -8,6 +8,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.browser.helpers import DESKTOP
+from tests.support.worker import running_worker, worker_env
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,9 +28,17 @@ def browser() -> Browser:
         browser.close()
 
 
+@pytest.fixture(scope="package")
+def worker(database_url):
+    """A real `flask --app wsgi worker` beside the browser tests' server, as `make run` has one; it
+    stops after the browser tests (other tests look at the queue without a worker emptying it)."""
+    with running_worker(worker_env(database_url)) as process:
+        yield process
+
+
 @pytest.fixture
-def live_server(app) -> str:
-    """The test app served over HTTP by werkzeug in a thread; yields its base URL."""
+def live_server(app, worker) -> str:
+    """The test app served over HTTP by werkzeug in a thread, with the worker running; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -40,7 +40,7 @@ def test_sign_up_post_like_edit_delete(new_page, db, media_root):
     assert alice.url.endswith(f"/posts/{post['id']}")
     save_screenshots(alice, "post-own")
 
-    alice.get_by_role("link", name="Feed").click()
+    alice.get_by_role("link", name="Home").click()
     first = alice.locator("article.post").first
     expect(first).to_have_attribute("data-post-id", str(post["id"]))
     expect(first).to_have_attribute("data-author", "alice")
@@ -50,6 +50,7 @@ def test_sign_up_post_like_edit_delete(new_page, db, media_root):
 
     bob = new_page()
     register(bob, "bob")
+    bob.get_by_role("link", name="Explore", exact=True).click()  # bob follows nobody yet: his home has no posts
     article = bob.locator(f"article.post[data-post-id='{post['id']}']")
     button = article.get_by_role("button", name="Like")
     expect(button).to_have_attribute("aria-pressed", "false")
@@ -126,7 +127,7 @@ def test_text_file_upload_shows_the_error_next_to_the_field(app, page, db):
     assert db.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 0
 
 
-def test_feed_pages_through_45_posts_without_duplicates_or_gaps(app, page, db):
+def test_explore_pages_through_45_posts_without_duplicates_or_gaps(app, page, db):
     alice = add_user(app, "alice")
     bob = add_user(app, "bob")
     # Three posts per transaction share a created_at, so the id must break ties across page ends.
@@ -136,6 +137,7 @@ def test_feed_pages_through_45_posts_without_duplicates_or_gaps(app, page, db):
     assert len(expected) == 45
 
     log_in(page, "alice")
+    page.goto("/explore")
     seen, page_sizes = [], []
     for _ in range(10):  # bounded: 45 posts are three pages
         ids = [int(i) for i in page.locator("article.post").evaluate_all(
@@ -158,7 +160,7 @@ def test_keyboard_alone_reaches_and_presses_the_like_button(app, page, db):
     [post_id] = add_posts(app, carol, ["Morning"])
     add_user(app, "alice")
     log_in(page, "alice")
-    page.goto("/")
+    page.goto("/explore")
     page.locator("body").focus()
 
     for _ in range(40):  # bounded: the like button is a dozen stops in

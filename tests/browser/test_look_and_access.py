@@ -24,12 +24,13 @@ def _expected_alts(db) -> dict[str, str]:
 
 
 def test_screenshots_and_image_alt_text(app, page, db):
-    """Feed, profile and post pages at 390 and 1280 px; every image has alt text and its size."""
+    """Home, explore, profile, followers and post pages at 390 and 1280 px; every image has alt text and its size."""
     community = populate(app)
     log_in(page, "alice")
     expected_alts = _expected_alts(db)
     liked_by_alice = str(community["posts"]["carol"][-1])
-    pages = {"feed": "/", "profile": "/u/carol", "post": f"/posts/{liked_by_alice}",
+    pages = {"home": "/", "explore": "/explore", "profile": "/u/carol", "followers": "/u/carol/followers",
+             "post": f"/posts/{liked_by_alice}",
              "profile-empty": "/u/alice", "settings": "/settings/profile", "new-post": "/posts/new"}
     for name, path in pages.items():
         page.goto(path)
@@ -42,7 +43,7 @@ def test_screenshots_and_image_alt_text(app, page, db):
             if img["postId"]:
                 assert img["alt"] == expected_alts[img["postId"]]
 
-    page.goto("/")
+    page.goto("/explore")
     assert page.locator("article.post").count() == 7
     liked = page.locator(f"article.post[data-post-id='{liked_by_alice}']")
     expect(liked).to_have_attribute("data-liked", "true")
@@ -68,7 +69,7 @@ def test_images_keep_their_box_while_loading(app, new_page, viewport):
             held.append(route)
 
     page.route("**/media/**", hold)
-    page.goto("/", wait_until="domcontentloaded")
+    page.goto("/explore", wait_until="domcontentloaded")
     for _ in range(50):  # bounded wait for the eager image requests to be held
         if held:
             break

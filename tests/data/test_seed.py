@@ -67,3 +67,29 @@ def test_seed_rejects_impossible_sizes(app, db):
     assert result.exit_code != 0
     assert "at most half" in result.output
     assert db.execute("SELECT count(*) AS n FROM users").fetchone()["n"] == 0
+
+
+def test_seed_follows_are_a_power_law_with_timelines_to_match(app, app_config, db):
+    from tests.support.actions import running_app
+
+    with running_app({**app_config, "FEED_PULL_THRESHOLD": 60}) as seeding:
+        result = _seed(seeding, "--users", "200", "--posts", "1500", "--likes", "2000", "--follows", "4000",
+                       "--images", "2")
+    assert result.exit_code == 0, result.output
+    assert "4000 follows" in result.output
+    followers = [r["n"] for r in db.execute(
+        "SELECT pr.follower_count AS n FROM profile pr ORDER BY pr.follower_count DESC")]
+    # A handful of accounts most people follow; most have a few dozen at most.
+    assert len(followers) == 200 and followers[0] >= 150 and sorted(followers)[100] < 30
+    assert db.execute("SELECT max(following_count) AS m FROM profile").fetchone()["m"] >= 90
+    assert db.execute("SELECT count(*) AS n FROM follow WHERE follower_id = followee_id").fetchone()["n"] == 0
+    # The accounts at the threshold are pull accounts; the others' posts are in their followers' timelines.
+    pulled = {r["user_id"] for r in db.execute("SELECT user_id FROM profile WHERE feed_mode = 'pull'")}
+    assert pulled == {r["user_id"] for r in db.execute("SELECT user_id FROM profile WHERE follower_count >= 60")}
+    assert pulled
+    expected = db.execute(
+        "SELECT f.follower_id, p.created_at, p.id FROM follow f JOIN posts p ON p.user_id = f.followee_id "
+        "JOIN profile pr ON pr.user_id = f.followee_id WHERE pr.feed_mode = 'push' ORDER BY 1, 2, 3").fetchall()
+    loaded = db.execute("SELECT user_id, post_created_at, post_id FROM timeline ORDER BY 1, 2, 3").fetchall()
+    assert [tuple(r.values()) for r in loaded] == [tuple(r.values()) for r in expected]
+    assert len(loaded) > 1000

@@ -23,8 +23,19 @@ def test_bench_small_scale_runs_and_counts_statements(tmp_path):
         assert page["bad_responses"] == 0, (name, page)
         assert page["requests"] > 0, (name, page)
         assert page["statements"] <= STATEMENT_BUDGET[name], (name, page["queries"])
-    assert pages["feed_page_1"]["statements"] <= 3
-    assert results["explain"]["feed_90pct"]["list_feed_before"].startswith("Limit")
+    assert pages["explore_page_1"]["statements"] <= 3
+    assert results["explain"]["explore_90pct"]["list_feed_before"].startswith("Limit")
+    # The three home feed viewers: few follows, many follows, a follower of a pull account.
+    viewers = results["data"]["home_viewers"]
+    assert viewers["follows_3"]["following_count"] <= 5 < viewers["follows_2000"]["following_count"]
+    assert results["data"]["most_followed"]["feed_mode"] == "pull"
+    for who in viewers:
+        assert "list_home_feed_before" in results["explain"][f"home_{who}_90pct"]
+    # Publishing: every follower of the push account got the post; the pull account's post is read.
+    publish = results["publish"]
+    assert publish["most_followed_push"]["timeline_copies_of_last"] == publish["most_followed_push"]["followers"] > 0
+    assert publish["most_followed"]["timeline_copies_of_last"] == 0
+    assert publish["no_followers"]["followers"] < publish["most_followed_push"]["followers"]
 
 
 def test_profile_pages_measures_every_page_and_profiles_one(tmp_path):

@@ -9,6 +9,11 @@ from tests.support.actions import csrf_token
 PROTECTED = [
     ("GET", "/"),
     ("GET", "/?before=abc"),
+    ("GET", "/explore"),
+    ("POST", "/u/alice/follow"),
+    ("POST", "/u/alice/unfollow"),
+    ("GET", "/u/alice/followers"),
+    ("GET", "/u/alice/following"),
     ("GET", "/posts/new"),
     ("POST", "/posts/new"),
     ("GET", "/posts/1"),
@@ -29,7 +34,8 @@ PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "health.health
 
 
 # POST-only routes cannot be returned to after log-in; without a Referer there is no next.
-POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/settings/delete-account"}
+POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/settings/delete-account",
+             "/u/alice/follow", "/u/alice/unfollow"}
 
 
 def assert_redirects_to_login(response, path: str) -> None:

@@ -92,7 +92,7 @@ def test_like_of_a_missing_post_is_404(logged_in, db):
 
 def test_pages_show_the_viewers_like_state(logged_in, another_client, post_id):
     press(another_client, post_id, "like")
-    for path in (f"/posts/{post_id}", "/"):
+    for path in (f"/posts/{post_id}", "/explore"):
         html = another_client.get(path).get_data(as_text=True)
         assert 'data-like-count="1" data-liked="true"' in html
         assert f'action="/posts/{post_id}/unlike?next=' in html
@@ -137,7 +137,8 @@ def test_script_is_served_and_allowed_by_the_csp(client):
     html = page.get_data(as_text=True)
     # Only external scripts: an inline one would be blocked by the CSP.
     assert '<script src="/static/likes.js" defer></script>' in html
-    assert html.count("<script") == 1
+    assert '<script src="/static/follows.js" defer></script>' in html
+    assert html.count("<script") == 2
 
 
 # --- concurrency ------------------------------------------------------------------------------

@@ -45,7 +45,8 @@ def test_profile_page_shows_counts_join_date_and_grid(logged_in, another_client,
     like(logged_in, bobs)
     db.execute("UPDATE users SET created_at = '2023-04-05 10:00+00' WHERE username = 'alice'")
     html = another_client.get("/u/alice").get_data(as_text=True)
-    assert '<section class="profile" data-username="alice" data-post-count="2">' in html
+    assert ('<section class="profile" data-username="alice" data-post-count="2"\n'
+            '         data-follower-count="0" data-following-count="0">') in html
     assert "<strong>2</strong> posts" in html
     assert "<strong>3</strong> likes received" in html
     assert 'title="2023-04-05 10:00 UTC">April 2023</time>' in html

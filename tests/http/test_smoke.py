@@ -10,4 +10,5 @@ def test_healthz(client):
 def test_register_and_feed(logged_in):
     r = logged_in.get("/")
     assert r.status_code == 200
-    assert "No posts yet" in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert "Your home feed is empty" in html and 'href="/explore"' in html

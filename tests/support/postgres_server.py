@@ -11,8 +11,9 @@ import testing.postgresql
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 UNPRIVILEGED = "nobody"
-# Every table a test may write to.
-TABLES = "like_post, posts, profile, users, login_attempt"
+# Every table a test may write to (follow, timeline and the counter deltas go with users by CASCADE).
+# procrastinate_workers stays: a worker serving a whole session keeps its row there.
+TABLES = "like_post, posts, profile, users, login_attempt, procrastinate_jobs"
 
 
 def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:

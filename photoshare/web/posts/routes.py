@@ -1,4 +1,4 @@
-"""/ (feed), /posts/new, /posts/<id>, edit, delete, like, unlike, likers."""
+"""/ (home feed), /explore, /posts/new, /posts/<id>, edit, delete, like, unlike, likers."""
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from photoshare.data.db import get_conn, transaction
 from photoshare.errors import BadUpload, PostNotFound, StorageUnavailable
 from photoshare.media.factory import get_store
-from photoshare.repositories import LikeRepository, PostRepository
+from photoshare.repositories import FollowRepository, LikeRepository, PostRepository
 from photoshare.services.posts import delete_post, publish_post
 from photoshare.web.negotiation import wants_json
 from photoshare.web.paging import keyset_page
@@ -24,14 +24,33 @@ POST_ID = "<int(max=9223372036854775807):post_id>"
 LIKERS_PAGE_SIZE = 50
 
 
+SUGGESTIONS = 10
+
+
 @bp.get("/")
 @login_required
 def feed():
+    """The home feed: the viewer's posts and those of the accounts they follow, newest first,
+    keyset-paginated with ?before=. A first page with nobody else's posts suggests accounts."""
+    conn = get_conn()
+    posts = PostRepository(conn)
+    page = keyset_page(lambda before, limit: posts.home_feed(current_user.id, before, limit=limit),
+                       current_app.config["FEED_PAGE_SIZE"])
+    suggestions = []
+    if "before" not in request.args and all(post.user_id == current_user.id for post in page.items):
+        suggestions = FollowRepository(conn).suggestions(current_user.id, limit=SUGGESTIONS)
+    return render_template("posts/feed.html", posts=page.items, next_cursor=page.next_cursor,
+                           suggestions=suggestions)
+
+
+@bp.get("/explore")
+@login_required
+def explore():
     """Everyone's posts, newest first, keyset-paginated with ?before=."""
     posts = PostRepository(get_conn())
     page = keyset_page(lambda before, limit: posts.feed(current_user.id, before, limit=limit),
                        current_app.config["FEED_PAGE_SIZE"])
-    return render_template("posts/feed.html", posts=page.items, next_cursor=page.next_cursor)
+    return render_template("posts/explore.html", posts=page.items, next_cursor=page.next_cursor)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

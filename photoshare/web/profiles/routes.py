@@ -31,7 +31,7 @@ def show(username: str):
     if not re.fullmatch(USERNAME_PATTERN, username):
         abort(404)
     conn = get_conn()
-    profile = ProfileRepository(conn).page(username)
+    profile = ProfileRepository(conn).page(username, current_user.id)
     if profile is None:
         abort(404)
     posts = PostRepository(conn)

@@ -12,13 +12,18 @@ WHERE user_id = :user_id;
 
 -- name: get_profile_page^
 -- Everything the profile header shows, in one statement. The counters are trigger-kept
--- columns plus the changes still waiting in profile_counter_delta (usually none).
+-- columns plus the changes still waiting in profile_counter_delta (usually none); "followed"
+-- is whether the viewer follows this account.
 SELECT u.id AS user_id, u.username, u.created_at AS joined_at, pr.image,
-       pr.post_count + coalesce(d.post_count, 0) AS post_count,
-       pr.likes_received + coalesce(d.likes_received, 0) AS likes_received
+       (pr.post_count + coalesce(d.post_count, 0))::bigint AS post_count,
+       (pr.likes_received + coalesce(d.likes_received, 0))::bigint AS likes_received,
+       (pr.follower_count + coalesce(d.follower_count, 0))::bigint AS follower_count,
+       (pr.following_count + coalesce(d.following_count, 0))::bigint AS following_count,
+       EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = :viewer_id AND f.followee_id = u.id) AS followed
 FROM users u
 JOIN profile pr ON pr.user_id = u.id
-LEFT JOIN LATERAL (SELECT sum(post_count) AS post_count, sum(likes_received) AS likes_received
+LEFT JOIN LATERAL (SELECT sum(post_count) AS post_count, sum(likes_received) AS likes_received,
+                          sum(follower_count) AS follower_count, sum(following_count) AS following_count
                    FROM profile_counter_delta WHERE user_id = u.id) d ON true
 WHERE lower(u.username) = lower(:username);
 

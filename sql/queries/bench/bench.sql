@@ -46,10 +46,12 @@ CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 SELECT pg_stat_statements_reset();
 
 -- name: bench_statements_since_reset
--- Statements run by the app since the last reset (the benchmark's own look-ups excluded).
+-- Statements run by the app since the last reset (the benchmark's own look-ups excluded, and the
+-- job worker's: it connects as bench_worker, and its jobs run beside the request being counted).
 SELECT query, calls
 FROM pg_stat_statements
 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND userid NOT IN (SELECT oid FROM pg_roles WHERE rolname = 'bench_worker')
   AND position('pg_stat_statements' in query) = 0
 ORDER BY calls DESC;
 
@@ -71,3 +73,95 @@ INSERT INTO profile (user_id) VALUES (:user_id);
 -- A post for the contention benchmark.
 INSERT INTO posts (user_id, image) VALUES (:user_id, 'post/' || :tag || '-20250101T000000000000Z.jpg')
 RETURNING id;
+
+-- name: bench_timeline_copies_of_post$
+-- How many timelines hold a post: delivery is done when it is the author's follower count.
+SELECT count(*) FROM timeline WHERE post_id = :post_id;
+
+-- name: bench_follow_viewer^
+-- An account following about :following others (the closest), for the home feed rows.
+SELECT u.id, u.username, pr.following_count
+FROM profile pr JOIN users u ON u.id = pr.user_id
+ORDER BY abs(pr.following_count - :following), u.id
+LIMIT 1;
+
+-- name: bench_most_followed^
+-- The most followed account, and the most followed one whose posts are still copied (push).
+SELECT u.id, u.username, pr.follower_count, pr.feed_mode
+FROM profile pr JOIN users u ON u.id = pr.user_id
+WHERE pr.feed_mode = :feed_mode OR :feed_mode = 'any'
+ORDER BY pr.follower_count DESC, u.id
+LIMIT 1;
+
+-- name: bench_star_follower^
+-- A follower of the given account who follows about :following accounts in all.
+SELECT u.id, u.username, pr.following_count
+FROM follow f JOIN profile pr ON pr.user_id = f.follower_id JOIN users u ON u.id = f.follower_id
+WHERE f.followee_id = :star_id
+ORDER BY abs(pr.following_count - :following), u.id
+LIMIT 1;
+
+-- name: bench_unfollowed_account^
+-- An ordinary account with a few posts (a push account, nothing left for a backfill job) that the
+-- viewer does not follow, to follow and unfollow.
+SELECT u.id, u.username, pr.post_count
+FROM profile pr JOIN users u ON u.id = pr.user_id
+WHERE pr.feed_mode = 'push' AND pr.post_count BETWEEN 1 AND 20 AND u.id <> :viewer_id
+  AND NOT EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = :viewer_id AND f.followee_id = u.id)
+ORDER BY pr.post_count DESC, u.id
+LIMIT 1;
+
+-- name: bench_unfollowed_author^
+-- An account nobody follows (the fewest followers, if everyone has some), to publish as.
+SELECT u.id, u.username, pr.follower_count
+FROM profile pr JOIN users u ON u.id = pr.user_id
+ORDER BY pr.follower_count, u.id
+LIMIT 1;
+
+-- name: bench_home_feed_depth$
+-- How many posts a viewer's home feed has: own posts, timeline copies and followed pull accounts' posts.
+SELECT count(*) FROM (
+    SELECT post_id FROM timeline WHERE user_id = :viewer_id
+    UNION
+    SELECT id FROM posts WHERE user_id = :viewer_id
+    UNION
+    SELECT p.id FROM follow f JOIN profile pr ON pr.user_id = f.followee_id AND pr.feed_mode = 'pull'
+    JOIN posts p ON p.user_id = f.followee_id WHERE f.follower_id = :viewer_id) feed;
+
+-- name: bench_home_feed_position^
+-- The viewer's home feed row at a given depth, whose (created_at, id) is the cursor of the page after it.
+SELECT created_at, id FROM (
+    SELECT post_id AS id, post_created_at AS created_at FROM timeline WHERE user_id = :viewer_id
+    UNION
+    SELECT id, created_at FROM posts WHERE user_id = :viewer_id
+    UNION
+    SELECT p.id, p.created_at FROM follow f JOIN profile pr ON pr.user_id = f.followee_id AND pr.feed_mode = 'pull'
+    JOIN posts p ON p.user_id = f.followee_id WHERE f.follower_id = :viewer_id) feed
+ORDER BY created_at DESC, id DESC
+OFFSET :offset LIMIT 1;
+
+-- name: bench_delivery_pending$
+-- Whether a post's delivery job is still queued or running.
+SELECT EXISTS (SELECT 1 FROM procrastinate_jobs
+               WHERE task_name = 'deliver_post' AND (args ->> 'post_id')::bigint = :post_id
+                 AND status IN ('todo', 'doing'));
+
+-- name: bench_follower_count$
+-- An account's follower count (with deltas).
+SELECT (pr.follower_count + coalesce((SELECT sum(d.follower_count) FROM profile_counter_delta d
+                                      WHERE d.user_id = pr.user_id), 0))::bigint
+FROM profile pr WHERE pr.user_id = :user_id;
+
+-- name: bench_feed_mode$
+-- An account's feed mode (push or pull).
+SELECT feed_mode FROM profile WHERE user_id = :user_id;
+
+-- name: bench_create_worker_role#
+-- The role the benchmark's job worker connects as, so that its statements are not counted as a page's.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_worker') THEN
+        CREATE ROLE bench_worker LOGIN SUPERUSER;
+    END IF;
+END;
+$$;

@@ -1,9 +1,10 @@
 -- Bulk demo data for `flask seed`. The loader runs these in one transaction, in order:
--- prepare, COPY users/profile/posts/like_post, finish, then the checks and ANALYZE.
+-- prepare, COPY users/profile/posts/like_post/follow/timeline, finish, then the checks and ANALYZE.
 
 -- name: count_seed_rows$
 -- Rows already in the tables the seed fills (it refuses to mix with real data unless reset).
-SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT count(*) FROM like_post);
+SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT count(*) FROM like_post)
+       + (SELECT count(*) FROM follow);
 
 -- name: prepare_seed_load#
 -- Empty the tables, then take the secondary indexes, foreign keys and the counters'
@@ -11,9 +12,21 @@ SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT cou
 -- key with one join, is far faster than maintaining them row by row during COPY.
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
-TRUNCATE like_post, posts, profile_counter_delta, profile, users RESTART IDENTITY;
+TRUNCATE timeline, follow, like_post, posts, profile_counter_delta, profile, users RESTART IDENTITY;
+-- Deliveries of the replaced posts have nothing left to do.
+DELETE FROM procrastinate_jobs WHERE queue_name = 'feed' AND status = 'todo';
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
 ALTER TABLE posts DISABLE TRIGGER posts_profile_counters;
+ALTER TABLE follow DISABLE TRIGGER follow_profile_counters;
+ALTER TABLE timeline DROP CONSTRAINT timeline_user_id_fkey,
+                     DROP CONSTRAINT timeline_post_id_fkey,
+                     DROP CONSTRAINT timeline_pkey;
+DROP INDEX timeline_post_id_idx;
+ALTER TABLE follow DROP CONSTRAINT follow_follower_id_fkey,
+                   DROP CONSTRAINT follow_followee_id_fkey,
+                   DROP CONSTRAINT follow_follower_id_followee_id_key;
+DROP INDEX follow_followee_id_created_at_idx;
+DROP INDEX follow_follower_id_created_at_idx;
 ALTER TABLE like_post DROP CONSTRAINT like_post_user_id_fkey,
                       DROP CONSTRAINT like_post_post_id_fkey,
                       DROP CONSTRAINT like_post_user_id_post_id_key;
@@ -28,8 +41,11 @@ DROP INDEX posts_user_id_created_at_id_idx;
 COPY users (id, username, email, password, created_at, updated_at) FROM STDIN (FREEZE);
 
 -- name: copy_profiles!
--- COPY target for profile: one row per user, without a picture; the counters are already exact.
-COPY profile (id, user_id, created_at, updated_at, post_count, likes_received) FROM STDIN (FREEZE);
+-- COPY target for profile: one row per user, without a picture; the counters are already exact,
+-- and accounts with FEED_PULL_THRESHOLD followers or more are pull accounts.
+COPY profile (id, user_id, created_at, updated_at, post_count, likes_received, follower_count, following_count,
+              feed_mode)
+FROM STDIN (FREEZE);
 
 -- name: copy_posts!
 -- COPY target for posts; like_count is already exact (computed from the likes generated).
@@ -39,6 +55,14 @@ FROM STDIN (FREEZE);
 -- name: copy_likes!
 -- COPY target for like_post, binary: 10 million rows are mostly fixed-width integers.
 COPY like_post (id, user_id, post_id, created_at, updated_at) FROM STDIN (FORMAT binary, FREEZE);
+
+-- name: copy_follows!
+-- COPY target for follow, binary (millions of rows of integers and times).
+COPY follow (id, follower_id, followee_id, created_at, updated_at) FROM STDIN (FORMAT binary, FREEZE);
+
+-- name: copy_timeline!
+-- COPY target for timeline, binary, in key order: every post of every push account each user follows.
+COPY timeline (user_id, post_created_at, post_id) FROM STDIN (FORMAT binary, FREEZE);
 
 -- name: finish_seed_load#
 -- Put back exactly what prepare_seed_load took off (same names and definitions as
@@ -55,12 +79,27 @@ ALTER TABLE like_post ADD CONSTRAINT like_post_user_id_fkey
     FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
 ALTER TABLE like_post ADD CONSTRAINT like_post_post_id_fkey
     FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+ALTER TABLE follow ADD CONSTRAINT follow_follower_id_followee_id_key UNIQUE (follower_id, followee_id);
+CREATE INDEX follow_followee_id_created_at_idx ON follow (followee_id, created_at DESC, id DESC);
+CREATE INDEX follow_follower_id_created_at_idx ON follow (follower_id, created_at DESC, id DESC);
+ALTER TABLE follow ADD CONSTRAINT follow_follower_id_fkey
+    FOREIGN KEY (follower_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE follow ADD CONSTRAINT follow_followee_id_fkey
+    FOREIGN KEY (followee_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE timeline ADD CONSTRAINT timeline_pkey PRIMARY KEY (user_id, post_created_at, post_id);
+CREATE INDEX timeline_post_id_idx ON timeline (post_id);
+ALTER TABLE timeline ADD CONSTRAINT timeline_user_id_fkey
+    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE timeline ADD CONSTRAINT timeline_post_id_fkey
+    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
 ALTER TABLE like_post ENABLE TRIGGER like_post_count;
 ALTER TABLE posts ENABLE TRIGGER posts_profile_counters;
+ALTER TABLE follow ENABLE TRIGGER follow_profile_counters;
 SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 0) + 1, false) FROM users;
 SELECT setval(pg_get_serial_sequence('profile', 'id'), coalesce(max(id), 0) + 1, false) FROM profile;
 SELECT setval(pg_get_serial_sequence('posts', 'id'), coalesce(max(id), 0) + 1, false) FROM posts;
 SELECT setval(pg_get_serial_sequence('like_post', 'id'), coalesce(max(id), 0) + 1, false) FROM like_post;
+SELECT setval(pg_get_serial_sequence('follow', 'id'), coalesce(max(id), 0) + 1, false) FROM follow;
 
 -- name: count_wrong_like_counts$
 -- Posts whose like_count differs from their like_post rows (0 after a correct load).
@@ -70,13 +109,31 @@ LEFT JOIN (SELECT post_id, count(*) AS n FROM like_post GROUP BY post_id) l ON l
 WHERE p.like_count <> coalesce(l.n, 0);
 
 -- name: count_wrong_profile_counters$
--- Profiles whose post_count or likes_received differs from their posts (0 after a correct load).
+-- Profiles whose post_count or likes_received differs from their posts, or whose follower_count or
+-- following_count differs from the follow rows (0 after a correct load).
 SELECT count(*)
 FROM profile pr
 LEFT JOIN (SELECT user_id, count(*) AS n, sum(like_count) AS likes FROM posts GROUP BY user_id) s
        ON s.user_id = pr.user_id
-WHERE pr.post_count <> coalesce(s.n, 0) OR pr.likes_received <> coalesce(s.likes, 0);
+LEFT JOIN (SELECT followee_id, count(*) AS n FROM follow GROUP BY followee_id) fr ON fr.followee_id = pr.user_id
+LEFT JOIN (SELECT follower_id, count(*) AS n FROM follow GROUP BY follower_id) fg ON fg.follower_id = pr.user_id
+WHERE pr.post_count <> coalesce(s.n, 0) OR pr.likes_received <> coalesce(s.likes, 0)
+   OR pr.follower_count <> coalesce(fr.n, 0) OR pr.following_count <> coalesce(fg.n, 0);
+
+-- name: count_timeline_rows$
+-- Rows in timeline (the loader compares them with the count its plan implies).
+SELECT count(*) FROM timeline;
+
+-- name: count_wrong_timeline_rows$
+-- Timeline rows of a sample of users that are not a post of a push account they follow (0 after a correct load).
+SELECT count(*)
+FROM timeline t
+JOIN posts p ON p.id = t.post_id
+LEFT JOIN follow f ON f.follower_id = t.user_id AND f.followee_id = p.user_id
+LEFT JOIN profile pr ON pr.user_id = p.user_id
+WHERE mod(t.user_id, 97) = 0
+  AND (f.id IS NULL OR pr.feed_mode <> 'push' OR t.post_created_at <> p.created_at);
 
 -- name: analyze_seeded_tables#
 -- Fresh statistics, so the planner sees millions of rows rather than an empty table.
-ANALYZE users, profile, posts, like_post;
+ANALYZE users, profile, posts, like_post, follow, timeline;

@@ -1,4 +1,5 @@
-"""The feed: order, keyset pages across equal timestamps, bad cursors, and a fixed number of queries."""
+"""Explore (everyone's posts, what / showed before the home feed): order, keyset pages across equal
+timestamps, bad cursors, and a fixed number of queries."""
 
 import base64
 import re
@@ -11,10 +12,10 @@ from tests.support.actions import counting_statements, create_post, log_in_as, p
 
 ARTICLE_RE = re.compile(r'<article class="post" data-post-id="(\d+)" data-author="([^"]+)"\s+'
                         r'data-like-count="(\d+)" data-liked="(true|false)">')
-NEXT_RE = re.compile(r'<a rel="next" class="button" href="(/\?before=[^"]+)"')
+NEXT_RE = re.compile(r'<a rel="next" class="button" href="(/explore\?before=[^"]+)"')
 
 
-def feed_page(client, url="/"):
+def feed_page(client, url="/explore"):
     """(post ids in page order, the next-page URL or None)."""
     response = client.get(url)
     assert response.status_code == 200
@@ -25,7 +26,7 @@ def feed_page(client, url="/"):
 
 def walk_feed(client) -> list[list[int]]:
     """Every page of the feed, following rel=next links."""
-    pages, url = [], "/"
+    pages, url = [], "/explore"
     for _ in range(100):
         ids, url = feed_page(client, url)
         pages.append(ids)
@@ -34,18 +35,18 @@ def walk_feed(client) -> list[list[int]]:
     pytest.fail("the feed never ended")
 
 
-def test_empty_feed_invites_a_first_post(logged_in):
-    html = logged_in.get("/").get_data(as_text=True)
+def test_empty_explore_invites_a_first_post(logged_in):
+    html = logged_in.get("/explore").get_data(as_text=True)
     assert "No posts yet." in html and 'href="/posts/new"' in html
     assert 'rel="next"' not in html
 
 
-def test_feed_shows_everyones_posts_newest_first(logged_in, another_client, db):
+def test_explore_shows_everyones_posts_newest_first(logged_in, another_client, db):
     first = create_post(logged_in, caption="alice's first")
     second = create_post(another_client, caption="bob's photo")
     third = create_post(logged_in, caption="alice's second")
     press(another_client, first, "like")
-    html = another_client.get("/").get_data(as_text=True)
+    html = another_client.get("/explore").get_data(as_text=True)
     articles = [m.groups() for m in ARTICLE_RE.finditer(html)]
     assert articles == [(str(third), "alice", "0", "false"), (str(second), "bob", "0", "false"),
                         (str(first), "alice", "1", "true")]
@@ -56,7 +57,7 @@ def test_feed_shows_everyones_posts_newest_first(logged_in, another_client, db):
     assert html.count('loading="lazy"') == 2
 
 
-def test_feed_pages_by_20_across_equal_timestamps(logged_in, db):
+def test_explore_pages_by_20_across_equal_timestamps(logged_in, db):
     alice = db.execute("SELECT id FROM users WHERE username = 'alice'").fetchone()["id"]
     same = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
     older = seed_posts(db, alice, 5, created_at=same - timedelta(days=1))
@@ -97,7 +98,7 @@ def cursor(text: str) -> str:
     base64.urlsafe_b64encode(b"\xff\xfe|1").decode(),
 ])
 def test_malformed_cursor_is_400(logged_in, before):
-    response = logged_in.get("/", query_string={"before": before})
+    response = logged_in.get("/explore", query_string={"before": before})
     assert response.status_code == 400
     assert "The request could not be understood." in response.get_data(as_text=True)
 
@@ -113,7 +114,7 @@ def test_a_cursor_from_a_page_link_round_trips(logged_in, db):
 
 # --- statement count --------------------------------------------------------------------------
 
-def feed_statements(app, db, monkeypatch, url="/") -> list[str]:
+def feed_statements(app, db, monkeypatch, url="/explore") -> list[str]:
     client = app.test_client()
     log_in_as(client, db, "viewer")
     with counting_statements(monkeypatch) as seen:
@@ -141,7 +142,7 @@ def add_posts_with_likes(db, authors, count):
     return ids
 
 
-def test_feed_statement_count_does_not_grow_with_the_page(app, app_config, db, feed_world, monkeypatch):
+def test_explore_statement_count_does_not_grow_with_the_page(app, app_config, db, feed_world, monkeypatch):
     add_posts_with_likes(db, feed_world, 5)
     small = feed_statements(app, db, monkeypatch)
     add_posts_with_likes(db, feed_world, 40)
@@ -161,12 +162,12 @@ def test_feed_statement_count_does_not_grow_with_the_page(app, app_config, db, f
     assert "FROM users" in real[0] and "FROM post_view pv" in real[1] and "like_post" in real[1]
 
 
-def test_feed_shows_what_one_statement_returns(app, db, feed_world, monkeypatch):
+def test_explore_shows_what_one_statement_returns(app, db, feed_world, monkeypatch):
     """The viewer's like flags and counts in the page come from the single feed query."""
     ids = add_posts_with_likes(db, feed_world, 6)
     client = app.test_client()
     log_in_as(client, db, "viewer")
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/explore").get_data(as_text=True)
     shown = {int(m.group(1)): (m.group(3), m.group(4)) for m in ARTICLE_RE.finditer(html)}
     liked = set(ids[::3])
     assert shown == {i: ("2", "true") if i in liked else ("0", "false") for i in ids}
@@ -197,11 +198,11 @@ def test_exact_time_is_utc():
     assert exact_time(moment) == "2025-03-10 14:05 UTC"
 
 
-def test_feed_shows_relative_time_with_exact_time_on_hover(logged_in, db):
+def test_explore_shows_relative_time_with_exact_time_on_hover(logged_in, db):
     alice = db.execute("SELECT id FROM users WHERE username = 'alice'").fetchone()["id"]
     created = datetime.now(UTC) - timedelta(hours=3, minutes=5)
     seed_posts(db, alice, 1, created_at=created)
-    html = logged_in.get("/").get_data(as_text=True)
+    html = logged_in.get("/explore").get_data(as_text=True)
     exact = created.strftime("%Y-%m-%d %H:%M UTC")
     # datetime= is machine-readable (in the database's time zone); the hover text is UTC.
     assert re.search(rf'<time datetime="[^"]+" title="{exact}">3 h</time>', html)
