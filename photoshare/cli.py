@@ -90,23 +90,25 @@ def register_cli(app: Flask) -> None:
 @click.option("--users", default=1_000, show_default=True, help="Demo accounts to create.")
 @click.option("--posts", default=10_000, show_default=True, help="Posts, spread over the last year.")
 @click.option("--likes", default=100_000, show_default=True, help="Likes, unique per user and post.")
+@click.option("--comments", type=int, default=None, help="Comments, mostly on the most-liked posts  "
+              "[default: a tenth of the likes].")
 @click.option("--images", default=10, show_default=True, help="Distinct generated pictures the posts share.")
 @click.option("--random-seed", default=1, show_default=True, help="Same seed, same data.")
-@click.option("--reset", is_flag=True, help="Replace all existing users, posts and likes.")
+@click.option("--reset", is_flag=True, help="Replace all existing users, posts, likes and comments.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def seed_command(users, posts, likes, images, random_seed, reset, quiet):
-    """Bulk-load demo users, posts, likes and images (password of every demo user: photoshare-demo)."""
+def seed_command(users, posts, likes, comments, images, random_seed, reset, quiet):
+    """Bulk-load demo users, posts, likes, comments and images (password of every demo user: photoshare-demo)."""
     import psycopg
 
     from photoshare.media.factory import get_store
     from photoshare.seed import SeedError, SeedOptions, seed
 
-    opts = SeedOptions(users=users, posts=posts, likes=likes, images=images, random_seed=random_seed,
-                       reset=reset, progress=not quiet)
+    opts = SeedOptions(users=users, posts=posts, likes=likes, comments=comments, images=images,
+                       random_seed=random_seed, reset=reset, progress=not quiet)
     try:
         with psycopg.connect(current_app.config["DATABASE_URL"], autocommit=True) as conn:
             summary = seed(conn, get_store(), opts, log=click.echo)
     except SeedError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes and "
-               f"{summary.objects} media objects in {summary.seconds:.1f} s.")
+    click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes, "
+               f"{summary.comments} comments and {summary.objects} media objects in {summary.seconds:.1f} s.")

@@ -12,7 +12,7 @@ import testing.postgresql
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 UNPRIVILEGED = "nobody"
 # Every table a test may write to.
-TABLES = "like_post, posts, profile, users, login_attempt"
+TABLES = "comment, post_counter_delta, like_post, posts, profile_counter_delta, profile, users, login_attempt"
 
 
 def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:
