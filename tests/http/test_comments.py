@@ -2,10 +2,14 @@
 the post page's keyset pages, and the statements a page costs."""
 
 import re
+from datetime import UTC, datetime
+from typing import get_type_hints
 
 import pytest
 from markupsafe import escape
 
+from photoshare.models import Comment
+from photoshare.web.comments.markup import comment_items
 from tests.support.actions import (
     HOSTILE_TEXT,
     add_comment,
@@ -369,3 +373,15 @@ def test_a_post_page_with_50_comments_mentioning_people_costs_what_one_without_d
     # The session's user, the post, its comments with their mentioned accounts.
     assert page_statements(app, db, monkeypatch, f"/posts/{quiet}") == 3
     assert page_statements(app, db, monkeypatch, f"/posts/{busy}") == 3
+
+
+def test_every_text_field_of_a_comment_reaches_the_page_escaped(app):
+    # Every str field gets markup: a text field added to Comment later is covered without a change here.
+    values = {name: (f'<i>{name}"</i> @{name} #{name}' if kind in (str, str | None) else default)
+              for (name, kind), default in zip(get_type_hints(Comment).items(),
+                                               (7, 3, 5, None, None, datetime(2025, 1, 1, tzinfo=UTC), ["author"]),
+                                               strict=True)}
+    with app.test_request_context("/posts/3"):
+        html = str(comment_items([Comment(**values)], 5, 1, "token", "/posts/3"))
+    assert "<i>" not in html and '"</i>' not in html
+    assert "&lt;i&gt;author&#34;" in html and "&lt;i&gt;body&#34;" in html

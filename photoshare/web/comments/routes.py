@@ -43,6 +43,7 @@ def create(post_id: int):
     if count is None:  # deleted since
         abort(404)
     if wants_json():
+        # The viewer wrote the comment, so it has its delete button whoever wrote the post.
         html = comment_items([comment], current_user.id, 0, generate_csrf(), page_url)
         return jsonify(comment_id=comment.id, comment_count=count, html=str(html))
     # The first page holds the comment unless the post has more than a page of them: then land on a
