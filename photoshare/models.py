@@ -57,14 +57,14 @@ class Post(NamedTuple):
 
 
 class Comment(NamedTuple):
-    """A comment as the post page lists it."""
+    """A comment as the post page lists it (under its post)."""
 
     id: int
-    post_id: int
     user_id: int
     author: str
     body: str
     created_at: datetime
+    created_iso: str  # created_at in UTC as ISO 8601 text ("2025-01-31T09:05:00Z"), made by the query
     mentions: list[str] | None  # usernames of existing accounts the body's @names may mean
 
 

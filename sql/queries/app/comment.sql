@@ -2,13 +2,17 @@
 -- Add a comment and return it as the post page lists it; a missing post violates the foreign key.
 INSERT INTO comment (post_id, user_id, body)
 VALUES (:post_id, :user_id, :body)
-RETURNING id, post_id, user_id, (SELECT u.username FROM users u WHERE u.id = comment.user_id) AS author,
-          body, created_at, mentioned_usernames(body) AS mentions;
+RETURNING id, user_id, (SELECT u.username FROM users u WHERE u.id = comment.user_id) AS author,
+          body, created_at, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_iso,
+          mentioned_usernames(body) AS mentions;
 
 -- name: list_comments_after
 -- A page of a post's comments, oldest first, after the cursor (keyset on created_at, id); the first
--- page passes the earliest possible cursor. Each comment brings the accounts its @names mention.
-SELECT c.id, c.post_id, c.user_id, u.username AS author, c.body, c.created_at,
+-- page passes the earliest possible cursor. Each comment brings the accounts its @names mention, and
+-- its time as ISO 8601 text: to_char costs the database a fraction of what Python's isoformat costs
+-- the page, fifty times.
+SELECT c.id, c.user_id, u.username AS author, c.body, c.created_at,
+       to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_iso,
        mentioned_usernames(c.body) AS mentions
 FROM comment c
 JOIN users u ON u.id = c.user_id
