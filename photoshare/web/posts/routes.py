@@ -69,17 +69,21 @@ def _post_or_404(post_id: int):
 @login_required
 def show(post_id: int):
     """One post and its comments, oldest first, keyset-paginated with ?after=."""
-    return render_post_page(post_id, CommentForm())
+    return render_post_page(post_id)
 
 
-def render_post_page(post_id: int, comment_form: CommentForm, status: int = 200, here: str | None = None):
-    """The post page with `comment_form` under the comments (re-shown with its errors when refused);
-    `here` is the page's own URL, where its buttons send the viewer back (default: this request's)."""
+def render_post_page(post_id: int, comment_form: CommentForm | None = None, status: int = 200,
+                     here: str | None = None):
+    """The post page; `comment_form` is a refused comment, shown again with its errors under the
+    comments. `here` is the page's own URL, where its buttons send the viewer back (default: this
+    request's)."""
     post = _post_or_404(post_id)
     comments = CommentRepository(get_conn())
     page = keyset_page(lambda after, limit: comments.page(post_id, after, limit=limit), COMMENTS_PAGE_SIZE,
                        arg="after")
-    return render_template("posts/show.html", post=post, button=ButtonForm(), comment_form=comment_form,
+    return render_template("posts/show.html", post=post, button=ButtonForm(),
+                           comment_body=comment_form.body.data if comment_form else "",
+                           comment_errors=comment_form.body.errors if comment_form else (),
                            comments=page.items, next_cursor=page.next_cursor,
                            here=here or (request.full_path if request.query_string else request.path)), status
 
