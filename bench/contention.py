@@ -1,12 +1,13 @@
-"""Do concurrent likes queue on one row? Likes/s of 50 likers, each liking its own post, when all
-the posts are by one author against when they are by 50 different authors.
+"""Do concurrent likes queue on one row? Likes/s of 50 likers in three cases: each likes its own
+post, the 50 posts by 50 authors (nothing shared: the baseline); the 50 posts all by one author
+(they share the author's profile row); all 50 like the same post (they share the post's row too).
 
     python -m bench.contention                       # a throwaway PostgreSQL with fsync on
     python -m bench.contention --database-url URL    # an existing, migrated database (adds rows)
 
 Each liker is a thread with its own connection that likes and unlikes its post in a loop, one
-transaction each, the statements the app runs. The ratio "one author / fifty authors" is the
-number to read: 1.0 means the author's profile row is no queue.
+transaction each, the statements the app runs. The ratios to "fifty authors" are the numbers to
+read: 1.0 means the shared row is no queue.
 """
 
 import argparse
@@ -27,16 +28,16 @@ LIKERS = 50
 DURABLE = "-c fsync=on -c synchronous_commit=on"
 
 
-def make_posts(conn: psycopg.Connection, tag: str, authors: int) -> tuple[list[int], list[int]]:
-    """LIKERS posts by `authors` accounts, and LIKERS likers; returns (post ids, liker ids)."""
+def make_posts(conn: psycopg.Connection, tag: str, authors: int, posts: int = LIKERS) -> tuple[list[int], list[int]]:
+    """`posts` posts by `authors` accounts, and LIKERS likers; returns (the post each liker likes, liker ids)."""
     with conn.transaction():
         author_ids = [bench_queries.bench_insert_user(conn, username=f"{tag}a{i}") for i in range(authors)]
         liker_ids = [bench_queries.bench_insert_user(conn, username=f"{tag}l{i}") for i in range(LIKERS)]
         for user_id in author_ids + liker_ids:
             bench_queries.bench_insert_profile(conn, user_id=user_id)
         post_ids = [bench_queries.bench_insert_post(conn, user_id=author_ids[i % authors], tag=f"{tag}{i}")
-                    for i in range(LIKERS)]
-    return post_ids, liker_ids
+                    for i in range(posts)]
+    return [post_ids[i % posts] for i in range(LIKERS)], liker_ids
 
 
 def likes_per_second(url: str, posts: list[int], likers: list[int], seconds: float) -> float:
@@ -86,19 +87,21 @@ def main(argv=None) -> int:
         upgrade(url, log=lambda _msg: None)
         stamp = str(int(time.time()))
         with psycopg.connect(url, autocommit=True) as conn:
-            one = make_posts(conn, f"c{stamp}o", 1)
-            many = make_posts(conn, f"c{stamp}m", LIKERS)
-        rates = {"one author": [], "fifty authors": []}
+            cases = {"fifty authors": make_posts(conn, f"c{stamp}m", LIKERS),
+                     "one author": make_posts(conn, f"c{stamp}o", 1),
+                     "one post": make_posts(conn, f"c{stamp}p", 1, posts=1)}
+        rates = {name: [] for name in cases}
         for _ in range(args.rounds):
-            rates["one author"].append(likes_per_second(url, *one, args.seconds))
-            rates["fifty authors"].append(likes_per_second(url, *many, args.seconds))
+            for name, (posts, likers) in cases.items():
+                rates[name].append(likes_per_second(url, posts, likers, args.seconds))
     finally:
         if server is not None:
             stop_postgresql(server)
     medians = {name: sorted(values)[len(values) // 2] for name, values in rates.items()}
     for name, values in rates.items():
         print(f"{name:14} {medians[name]:8.0f} likes/s  (rounds: {', '.join(f'{v:.0f}' for v in values)})")
-    print(f"one author / fifty authors: {medians['one author'] / medians['fifty authors']:.2f}")
+    for name in ("one author", "one post"):
+        print(f"{name} / fifty authors: {medians[name] / medians['fifty authors']:.2f}")
     return 0
 
 

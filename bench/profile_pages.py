@@ -79,8 +79,12 @@ def pages_of(db: psycopg.Connection) -> tuple[str, dict[str, str]]:
     viewer = bench_queries.bench_viewer(db)
     heaviest = bench_queries.bench_heaviest_author(db)
     post = bench_queries.bench_most_liked_post(db)
+    commented = bench_queries.bench_most_commented_post(db)
+    uncommented = bench_queries.bench_uncommented_post(db) or post
     return viewer["username"], {"feed": "/", "post page": f"/posts/{post['id']}",
-                                "profile": f"/u/{heaviest['username']}"}
+                                "profile": f"/u/{heaviest['username']}",
+                                "post, 50 comments": f"/posts/{commented['id']}",
+                                "post, no comments": f"/posts/{uncommented['id']}"}
 
 
 def log_in(app, username: str) -> str:

@@ -52,7 +52,8 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csr
 SECRET_KEY = "benchmark-only-secret-key"  # noqa: S105 - signs cookies of a throwaway server
 # The most statements each page may run (the issue: a constant number, at most 3 for the feed).
 STATEMENT_BUDGET = {"explore_page_1": 3, "explore_90pct": 3, "profile_heaviest": 3, "post_most_liked": 3,
-                    "post_no_likes": 3, "like_unlike": 8, "follow_unfollow": 8, "upload_12mp": 6,
+                    "post_no_likes": 3, "post_50_comments": 3, "post_no_comments": 3, "like_unlike": 8,
+                    "follow_unfollow": 8, "comment_add": 3, "upload_12mp": 6,
                     **{f"home_{who}_{depth}": 3 for who in ("follows_3", "follows_2000", "follows_star")
                        for depth in ("page_1", "90pct")}}
 
@@ -245,6 +246,20 @@ request = function()
   local post = posts[(math.floor((n - 1) / 2) %% #posts) + 1]
   local action = (n %% 2 == 1) and "like" or "unlike"
   return wrk.format(nil, "/posts/" .. post .. "/" .. action)
+end
+"""
+
+COMMENT_LUA = """
+local posts = {%(posts)s}
+local n = 0
+wrk.method = "POST"
+wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["X-CSRFToken"] = "%(token)s"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/posts/" .. posts[(n %% #posts) + 1] .. "/comments", nil, "%(body)s")
 end
 """
 
@@ -453,6 +468,8 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         heaviest = bench_queries.bench_heaviest_author(db)
         most_liked = bench_queries.bench_most_liked_post(db)
         unliked = bench_queries.bench_unliked_post(db) or most_liked
+        most_commented = bench_queries.bench_most_commented_post(db)
+        uncommented = bench_queries.bench_uncommented_post(db) or unliked
         total = bench_queries.bench_post_count(db)
         deep = bench_queries.bench_feed_position(db, offset=int(total * 0.9))
         cursor = Cursor.after(type("Row", (), deep)).encode()
@@ -479,7 +496,8 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                    "data": {"posts": total, "heaviest_author_posts": heaviest["post_count"],
                             "most_liked_post_likes": most_liked["like_count"],
                             "most_followed": star, "most_followed_push_account": top_push,
-                            "home_viewers": home_viewers, "pull_threshold": PULL_THRESHOLD[args.scale]},
+                            "home_viewers": home_viewers, "pull_threshold": PULL_THRESHOLD[args.scale],
+                            "most_commented_post_comments": most_commented["comment_count"]},
                    "pages": {}, "explain": {}}
         seed_seconds = out / "seed_seconds.txt"
         if seed_seconds.exists():
@@ -502,6 +520,8 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "profile_heaviest": f"/u/{heaviest['username']}",
             "post_most_liked": f"/posts/{most_liked['id']}",
             "post_no_likes": f"/posts/{unliked['id']}",
+            "post_50_comments": f"/posts/{most_commented['id']}",
+            "post_no_comments": f"/posts/{uncommented['id']}",
         }
         for who, person in home_viewers.items():
             viewer_cookie, _ = log_in(app.port, person["username"])
@@ -534,6 +554,17 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         results["pages"]["like_unlike"] = {"status": max(like["status"], unlike["status"]),
                                            "statements": like["statements"] + unlike["statements"],
                                            "queries": like["queries"] + unlike["queries"], **lu}
+
+        # Adding a comment (the script's request), on the posts the likes went to; taken back after.
+        since = bench_queries.bench_now(db)
+        body = urlencode({"body": f"Nice one @{viewer['username']} #bench"})
+        counted = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/comments", db, body=body.encode(),
+                                headers={**like_headers, "Content-Type": "application/x-www-form-urlencoded"})
+        script = COMMENT_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token,
+                                "body": body}
+        added = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out))
+        bench_queries.bench_delete_comments(db, user_id=viewer["id"], since=since)
+        results["pages"]["comment_add"] = {**counted, **added}
 
         follow_path = f"/u/{follow_target['username']}"
         follow = statements_of(app.port, cookie, "POST", f"{follow_path}/follow", db, headers=like_headers)
@@ -585,6 +616,10 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                  ("list_user_posts_before", {**feed, "user_id": heaviest["id"], "limit": 25})],
             "post_most_liked": [("get_post_by_id", {"id": most_liked["id"], "viewer_id": viewer_id})],
             "post_no_likes": [("get_post_by_id", {"id": unliked["id"], "viewer_id": viewer_id})],
+            "post_50_comments": [("get_post_by_id", {"id": most_commented["id"], "viewer_id": viewer_id}),
+                                 ("list_comments_after", {"post_id": most_commented["id"],
+                                                          "after_created_at": Cursor.origin().created_at,
+                                                          "after_id": 0, "limit": 51})],
             "session_user": [("get_user_by_id", {"id": viewer_id})],
         }
         for who, person in home_viewers.items():

@@ -213,12 +213,13 @@ def check_invariants(report: Report, database_url: str, store_config: dict) -> N
     report.check("zero 5xx responses", report.server_errors == 0, f"{report.server_errors} seen")
     report.check("no unexpected status", report.unexpected == 0, f"{report.unexpected} seen")
     with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        # post_view's like_count is the row plus the changes still waiting in post_counter_delta.
         wrong = conn.execute("""
             SELECT p.id, p.like_count, count(l.id) AS rows
-            FROM posts p LEFT JOIN like_post l ON l.post_id = p.id
-            GROUP BY p.id HAVING p.like_count <> count(l.id)""").fetchall()
-        posts = conn.execute("SELECT count(*) AS n, coalesce(sum(like_count), 0) AS likes FROM posts").fetchone()
-        report.check("posts.like_count = rows in like_post, every post", not wrong,
+            FROM post_view p LEFT JOIN like_post l ON l.post_id = p.id
+            GROUP BY p.id, p.like_count HAVING p.like_count <> count(l.id)""").fetchall()
+        posts = conn.execute("SELECT count(*) AS n, coalesce(sum(like_count), 0) AS likes FROM post_view").fetchone()
+        report.check("post_view.like_count = rows in like_post, every post", not wrong,
                      f"{posts['n']} posts, {posts['likes']} likes" + (f"; wrong: {wrong[:3]}" if wrong else ""))
         referenced = {r["key"] for r in conn.execute(
             "SELECT image AS key FROM posts UNION ALL SELECT image FROM profile WHERE image IS NOT NULL")}

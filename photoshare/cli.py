@@ -106,19 +106,24 @@ def worker_command(concurrency: int | None):
 @click.option("--follows", type=click.IntRange(min=0), default=None,
               help="Follows, a power law (a few accounts most people follow), with home timelines to match "
                    "[default: 20 per user].")
+@click.option("--comments", type=click.IntRange(min=0), default=None,
+              help="Comments, mostly on the most-liked posts [default: a tenth of the likes].")
 @click.option("--images", default=10, show_default=True, help="Distinct generated pictures the posts share.")
 @click.option("--random-seed", default=1, show_default=True, help="Same seed, same data.")
-@click.option("--reset", is_flag=True, help="Replace all existing users, posts and likes.")
+@click.option("--reset", is_flag=True, help="Replace all existing users, posts, likes and comments.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def seed_command(users, posts, likes, follows, images, random_seed, reset, quiet):
-    """Bulk-load demo users, posts, likes, follows and images (password of every demo user: photoshare-demo)."""
+def seed_command(users, posts, likes, follows, comments, images, random_seed, reset, quiet):
+    """Bulk-load demo users, posts, likes, follows, comments and images.
+
+    Every demo user's password is photoshare-demo.
+    """
     import psycopg
 
     from photoshare.media.factory import get_store
     from photoshare.services.seed import SeedError, SeedOptions, default_follows, seed
 
     follows = default_follows(users) if follows is None else follows
-    opts = SeedOptions(users=users, posts=posts, likes=likes, follows=follows, images=images,
+    opts = SeedOptions(users=users, posts=posts, likes=likes, follows=follows, comments=comments, images=images,
                        random_seed=random_seed, reset=reset, progress=not quiet,
                        pull_threshold=current_app.config["FEED_PULL_THRESHOLD"])
     try:
@@ -126,6 +131,6 @@ def seed_command(users, posts, likes, follows, images, random_seed, reset, quiet
             summary = seed(conn, get_store(), opts, log=click.echo)
     except SeedError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes, {summary.follows} follows "
-               f"({summary.pull_accounts} pull accounts, {summary.timeline} timeline rows) and "
-               f"{summary.objects} media objects in {summary.seconds:.1f} s.")
+    click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes, "
+               f"{summary.follows} follows ({summary.pull_accounts} pull accounts, {summary.timeline} timeline rows), "
+               f"{summary.comments} comments and {summary.objects} media objects in {summary.seconds:.1f} s.")

@@ -40,7 +40,8 @@ class ProfilePage(NamedTuple):
 
 
 class Post(NamedTuple):
-    """A post with its author's name and whether the viewer likes it."""
+    """A post with its author's name, exact counters, the accounts its caption mentions, and
+    whether the viewer likes it."""
 
     id: int
     user_id: int
@@ -53,7 +54,30 @@ class Post(NamedTuple):
     like_count: int
     created_at: datetime
     updated_at: datetime
+    comment_count: int
+    mentions: list[str] | None  # usernames of existing accounts the caption's @names may mean
     liked: bool = False
+
+
+class Comment(NamedTuple):
+    """A comment as the post page lists it (under its post)."""
+
+    id: int
+    user_id: int
+    author: str
+    body: str
+    created_at: datetime
+    created_iso: str  # created_at in UTC as ISO 8601 text ("2025-01-31T09:05:00Z"), made by the query
+    mentions: list[str] | None  # usernames of existing accounts the body's @names may mean
+
+
+class CommentOwners(NamedTuple):
+    """Who may delete a comment: its author and its post's author."""
+
+    id: int
+    post_id: int
+    user_id: int
+    post_author_id: int
 
 
 class LikeState(NamedTuple):

@@ -24,18 +24,23 @@ class Cursor:
         return cls(datetime.max.replace(tzinfo=UTC), _MAX_ID)
 
     @classmethod
+    def origin(cls) -> "Cursor":
+        """The cursor after which every row comes: the first page of an oldest-first list."""
+        return cls(datetime.min.replace(tzinfo=UTC), 0)
+
+    @classmethod
     def after(cls, row) -> "Cursor":
         """The cursor that continues after this row (anything with created_at and id)."""
         return cls(row.created_at, row.id)
 
     def encode(self) -> str:
-        """URL-safe text for ?before=."""
+        """URL-safe text for ?before= (or ?after=)."""
         raw = f"{self.created_at.isoformat()}|{self.id}".encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
     def decode(cls, text: str) -> "Cursor":
-        """Parse ?before=; raises BadCursor on anything malformed."""
+        """Parse ?before= (or ?after=); raises BadCursor on anything malformed."""
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             stamp, _, ident = raw.partition("|")

@@ -47,7 +47,7 @@ CREATE TABLE profile (
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
 COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
-COMMENT ON COLUMN profile.likes_received IS 'Derived: sum of like_count over this user''s posts (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
+COMMENT ON COLUMN profile.likes_received IS 'Derived: likes of this user''s posts (like_post_count and posts_profile_counters triggers), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.follower_count IS 'Derived: number of follow rows with this user as followee_id (follow_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.following_count IS 'Derived: number of follow rows with this user as follower_id (follow_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.feed_mode IS 'push: this user''s new posts are copied into their followers'' timelines; pull: they have FEED_PULL_THRESHOLD followers or more, and their followers'' home feeds read their posts directly. Set by the post delivery job, never back to push.';
@@ -71,13 +71,16 @@ CREATE TABLE posts (
     alt_text     text        NOT NULL DEFAULT '',
     image_width  integer     NOT NULL DEFAULT 0,
     image_height integer     NOT NULL DEFAULT 0,
+    comment_count integer    NOT NULL DEFAULT 0,
     CONSTRAINT posts_caption_length CHECK (length(caption) <= 2200),
     CONSTRAINT posts_like_count_nonnegative CHECK (like_count >= 0),
     CONSTRAINT posts_alt_text_length CHECK (length(alt_text) <= 1000),
-    CONSTRAINT posts_image_size_nonnegative CHECK (image_width >= 0 AND image_height >= 0)
+    CONSTRAINT posts_image_size_nonnegative CHECK (image_width >= 0 AND image_height >= 0),
+    CONSTRAINT posts_comment_count_nonnegative CHECK (comment_count >= 0)
 );
-COMMENT ON TABLE posts IS 'Photos with captions. image is the media key; like_count is kept exact by triggers on like_post.';
-COMMENT ON COLUMN posts.like_count IS 'Derived: number of like_post rows for this post, maintained by like_post triggers.';
+COMMENT ON TABLE posts IS 'Photos with captions. image is the media key; like_count and comment_count are kept by triggers on like_post and comment (exact with post_counter_delta: read them from post_view).';
+COMMENT ON COLUMN posts.like_count IS 'Derived: number of like_post rows for this post (like_post_count trigger), plus this post''s rows in post_counter_delta.';
+COMMENT ON COLUMN posts.comment_count IS 'Derived: number of comment rows for this post (comment_post_count trigger), plus this post''s rows in post_counter_delta.';
 COMMENT ON COLUMN posts.alt_text IS 'Text alternative for the image; empty means "Photo by <author>".';
 -- The feed: newest first, keyset on (created_at, id).
 CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC);
@@ -132,33 +135,145 @@ CREATE TABLE timeline (
 COMMENT ON TABLE timeline IS 'Home feed copies: user_id follows the author of post_id, whose posts are pushed (profile.feed_mode). post_created_at is the post''s created_at, for the keyset. Filled by the post delivery job and by follows; emptied by unfollows and cascades.';
 -- Deleting a post removes its copies (the foreign key's cascade); deduplicated, so about 6 bytes a row.
 CREATE INDEX timeline_post_id_idx ON timeline (post_id);
+CREATE TABLE comment (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    post_id     bigint      NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    user_id     bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    body        text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    -- The text as stored: line ends are \n (the app turns \r\n into \n), so each counts once.
+    CONSTRAINT comment_body_length CHECK (length(body) BETWEEN 1 AND 2200),
+    CONSTRAINT comment_body_line_ends CHECK (strpos(body, E'\r') = 0),
+    CONSTRAINT comment_body_not_blank CHECK (btrim(body, E' \t\n') <> '')
+);
+COMMENT ON TABLE comment IS 'Comments under posts, oldest first on the post page. body is 1-2,200 characters with \n line ends.';
+-- A post's comments in order (the post page's keyset); also serves the post_id foreign key.
+CREATE INDEX comment_post_id_created_at_id_idx ON comment (post_id, created_at, id);
+-- An account's comments: deleting the account finds them through it.
+CREATE INDEX comment_user_id_idx ON comment (user_id);
+CREATE TRIGGER comment_set_updated_at BEFORE UPDATE ON comment
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Changes to post counters that found the post's row busy (another transaction held it): an
+-- INSERT here never waits, so concurrent likes or comments of one post do not queue on its row.
+-- The next transaction that gets the row folds them in; post_view adds the rest.
+CREATE TABLE post_counter_delta (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    post_id       bigint      NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    like_count    integer     NOT NULL DEFAULT 0,
+    comment_count integer     NOT NULL DEFAULT 0,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE post_counter_delta IS 'Changes to post counters not yet folded into posts (the row was busy); readers add them (post_view). Rarely more than a few rows per post.';
+CREATE INDEX post_counter_delta_post_id_idx ON post_counter_delta (post_id);
+
+-- photoshare/tokens.py decides what a mention is; this returns every account a mention in the text
+-- could name (it looks at a superset: an e-mail's domain too), and the tokenizer links only
+-- mentions whose name came back. The first 20 @names of a text are looked up. Pages call it inside
+-- their own query: no statement per mention, and mentions follow the accounts as they are now.
+CREATE FUNCTION mentioned_usernames(body text) RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    IF strpos(body, '@') = 0 THEN
+        RETURN NULL;  -- most texts: nothing to look up
+    END IF;
+    RETURN ARRAY(
+        SELECT u.username FROM users u
+        WHERE lower(u.username) = ANY (ARRAY(
+            SELECT lower(rtrim(m[1], '.'))
+            FROM regexp_matches(body, '@([A-Za-z0-9_.]+)', 'g') AS m
+            LIMIT 20)));
+END;
+$$;
+COMMENT ON FUNCTION mentioned_usernames(text) IS 'Usernames of the existing accounts that @names in the text may mention (NULL when it has no @): what the tokenizer links.';
 
 -- The columns every page shows of a post, said once: the feed, the profile grid and the post
 -- page select from this view and add only their viewer's like probe and their WHERE clause.
--- A plain view is inlined by the planner, so each query keeps the plan it had.
+-- A plain view is inlined by the planner, so each query keeps the plan it had. The counters are
+-- exact: the row plus the changes still waiting (one index probe per post on a table that is
+-- almost always empty).
 CREATE VIEW post_view AS
 SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
-       p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at
+       p.image_width, p.image_height, (p.like_count + coalesce(d.like_count, 0))::integer AS like_count,
+       p.created_at, p.updated_at, (p.comment_count + coalesce(d.comment_count, 0))::integer AS comment_count,
+       -- The CASE spares most captions the function call (it costs more than the probe of d).
+       CASE WHEN strpos(p.caption, '@') > 0 THEN mentioned_usernames(p.caption) END AS mentions
 FROM posts p
-JOIN users u ON u.id = p.user_id;
-COMMENT ON VIEW post_view IS 'A post with its author''s username: the columns of a post card (models.Post, without the viewer''s liked flag).';
+JOIN users u ON u.id = p.user_id
+LEFT JOIN LATERAL (SELECT sum(like_count) AS like_count, sum(comment_count) AS comment_count
+                   FROM post_counter_delta WHERE post_id = p.id) d ON true;
+COMMENT ON VIEW post_view IS 'A post with its author''s username, exact counters and the accounts its caption mentions: the columns of a post card (models.Post, without the viewer''s liked flag).';
 
--- posts.like_count follows like_post. The row lock taken by the UPDATE serialises
--- concurrent likes of one post, so the count stays exact.
+-- Add to a post's counters without waiting for another transaction's lock on the row; returns the
+-- post's author, or NULL when the post is gone (it is being deleted: nothing left to count).
+-- FOR NO KEY UPDATE, not FOR UPDATE: every like and comment insert takes FOR KEY SHARE on the post
+-- (its foreign key check), which FOR UPDATE would conflict with, and the row would always look busy.
+CREATE FUNCTION bump_post_counters(p_post_id bigint, p_like_count integer, p_comment_count integer)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    author bigint;
+BEGIN
+    SELECT user_id INTO author FROM posts WHERE id = p_post_id FOR NO KEY UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        -- The row is ours until commit: fold in what others left while it was busy.
+        WITH folded AS (
+            DELETE FROM post_counter_delta WHERE post_id = p_post_id
+            RETURNING like_count, comment_count
+        )
+        UPDATE posts p
+        SET like_count = p.like_count + p_like_count + f.likes,
+            comment_count = p.comment_count + p_comment_count + f.comments
+        FROM (SELECT coalesce(sum(like_count), 0) AS likes, coalesce(sum(comment_count), 0) AS comments
+              FROM folded) f
+        WHERE p.id = p_post_id;
+        RETURN author;
+    END IF;
+    SELECT user_id INTO author FROM posts WHERE id = p_post_id;
+    IF FOUND THEN
+        -- Busy: another transaction holds the row.
+        INSERT INTO post_counter_delta (post_id, like_count, comment_count)
+        VALUES (p_post_id, p_like_count, p_comment_count);
+    END IF;
+    RETURN author;
+END;
+$$;
+
+-- A like counts once on its post and once on the post's author.
 CREATE FUNCTION like_post_count() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    author bigint;
+    change integer := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE posts SET like_count = like_count + 1 WHERE id = NEW.post_id;
-    ELSE
-        -- During a cascade from posts the post is already gone; nothing to do.
-        UPDATE posts SET like_count = like_count - 1 WHERE id = OLD.post_id;
+    author := bump_post_counters(CASE TG_OP WHEN 'INSERT' THEN NEW.post_id ELSE OLD.post_id END, change, 0);
+    -- No author: the like goes in a cascade from its post, whose deletion takes its likes off the
+    -- author's counters at once (posts_profile_counters).
+    IF author IS NOT NULL THEN
+        PERFORM bump_profile_counters(author, 0, change);
     END IF;
     RETURN NULL;
 END;
 $$;
 CREATE TRIGGER like_post_count AFTER INSERT OR DELETE ON like_post
     FOR EACH ROW EXECUTE FUNCTION like_post_count();
+
+-- posts.comment_count follows comment; during a cascade from posts the post is already gone and
+-- bump_post_counters does nothing.
+CREATE FUNCTION comment_post_count() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM bump_post_counters(NEW.post_id, 0, 1);
+    ELSE
+        PERFORM bump_post_counters(OLD.post_id, 0, -1);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER comment_post_count AFTER INSERT OR DELETE ON comment
+    FOR EACH ROW EXECUTE FUNCTION comment_post_count();
 
 -- Changes to profile counters that found the profile row busy (another transaction held it):
 -- an INSERT here never waits, so concurrent likes of one author's posts do not queue on the
@@ -206,27 +321,33 @@ BEGIN
 END;
 $$;
 
--- The author's profile follows their posts; a like reaches it through posts.like_count
--- (like_post_count updates the post, this trigger the profile counters).
+-- The author's profile follows their posts (a like reaches it through like_post_count). A post's
+-- likes are its row's like_count plus its waiting deltas. Deletion is handled BEFORE the row goes:
+-- the cascade removes the post's deltas before any AFTER trigger of posts runs.
 CREATE FUNCTION posts_profile_counters() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    waiting bigint;
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id THEN
-        IF NEW.like_count <> OLD.like_count THEN
-            PERFORM bump_profile_counters(NEW.user_id, 0, NEW.like_count - OLD.like_count);
-        END IF;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count);
         RETURN NULL;
     END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM bump_profile_counters(OLD.user_id, -1, -OLD.like_count);
+    IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id THEN
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count);
+    SELECT coalesce(sum(like_count), 0) INTO waiting FROM post_counter_delta WHERE post_id = OLD.id;
+    PERFORM bump_profile_counters(OLD.user_id, -1, -(OLD.like_count + waiting));
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
     END IF;
+    PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count + waiting);
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER posts_profile_counters AFTER INSERT OR DELETE OR UPDATE OF user_id, like_count ON posts
+CREATE TRIGGER posts_profile_counters AFTER INSERT OR UPDATE OF user_id ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
+CREATE TRIGGER posts_profile_counters_delete BEFORE DELETE ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
 
 -- Both ends of a follow count it: the followee's followers and the follower's following.

@@ -12,8 +12,11 @@ from psycopg_pool import ConnectionPool
 # Every app query is a short index lookup executed over and over: plan each prepared statement
 # once (a generic plan) instead of on every call, which cost the feed more than running it, and
 # never JIT-compile (a generic plan's cost estimate can pass jit_above_cost although it reads a
-# few dozen rows). Sent as startup options, after any the DATABASE_URL has: no extra round trip.
-SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan -c jit=off"
+# few dozen rows). TimeZone=UTC: pages show times in UTC, and psycopg then gives datetimes with
+# datetime.timezone.utc, which format and compare in a fraction of what a ZoneInfo costs (the
+# server's default zone, Etc/UTC here, is a ZoneInfo: about 3,000 instructions more per row read).
+# Sent as startup options, after any the DATABASE_URL has: no extra round trip.
+SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan -c jit=off -c TimeZone=UTC"
 
 
 def session_options(conninfo: str) -> str:

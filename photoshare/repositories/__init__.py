@@ -1,5 +1,6 @@
 """Repositories: a connection in, typed records out. They never commit; the caller does."""
 
+from photoshare.repositories.comments import CommentRepository
 from photoshare.repositories.follows import FollowRepository
 from photoshare.repositories.jobs import JobRepository
 from photoshare.repositories.likes import LikeRepository
@@ -10,5 +11,5 @@ from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
-__all__ = ["FollowRepository", "JobRepository", "LikeRepository", "LoginAttemptRepository", "MediaRepository",
-           "PostRepository", "ProfileRepository", "TimelineRepository", "UserRepository"]
+__all__ = ["CommentRepository", "FollowRepository", "JobRepository", "LikeRepository", "LoginAttemptRepository",
+           "MediaRepository", "PostRepository", "ProfileRepository", "TimelineRepository", "UserRepository"]

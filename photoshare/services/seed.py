@@ -1,5 +1,5 @@
-"""Bulk demo data (`flask seed`): users, posts, likes, follows, home timelines and images, loaded with COPY
-in one transaction."""
+"""Bulk demo data (`flask seed`): users, posts, likes, follows, home timelines, comments and images,
+loaded with COPY in one transaction."""
 
 import io
 import threading
@@ -58,6 +58,11 @@ _OPENERS = ("Golden hour", "Sunday walk", "Coffee first", "City lights", "Back a
             "Garden update", "Late night", "Mountain air", "Picnic", "Studio day", "Train window")
 _TAILS = ("", " ☀️", " with friends", ", finally", " #nofilter", " — again", " #photography", " 📷",
           ", no words needed", " #weekend", ". Worth the wait.", " #travel", " and a long chat")
+# Comments: a phrase, sometimes a mention of another demo account or a hashtag after it.
+_REMARKS = ("Love this!", "Beautiful light", "Where is this?", "So good", "Wow", "This made my day",
+            "Great shot", "Take me there", "The colours!", "Miss this place", "Stunning", "Haha, classic",
+            "Need to go back", "Perfect timing", "Looks cold", "Who took it?")
+_REMARK_TAGS = ("#wow", "#goals", "#travel", "#photography", "#sunset", "#weekend")
 _PALETTE = {"orange": (240, 140, 40), "teal": (30, 150, 150), "navy": (25, 40, 90), "rose": (220, 110, 140),
             "olive": (120, 130, 50), "sand": (225, 200, 160), "plum": (110, 50, 100), "sky": (120, 180, 235)}
 _SIZES = ((1280, 960), (960, 1280), (1080, 1080), (1280, 720), (1080, 1350))
@@ -75,6 +80,7 @@ class SeedOptions:
     posts: int = 10_000
     likes: int = 100_000
     follows: int = 20_000
+    comments: int | None = None  # None: a tenth of the likes
     images: int = 10
     pull_threshold: int = 10_000  # FEED_PULL_THRESHOLD: accounts with this many followers are pull accounts
     random_seed: int = 1
@@ -92,6 +98,7 @@ class SeedSummary:
     follows: int
     timeline: int
     pull_accounts: int
+    comments: int
     images: int
     objects: int
     seconds: float
@@ -105,9 +112,14 @@ class SampleImage:
     alt_text: str
 
 
+def _comment_total(opts: SeedOptions) -> int:
+    return opts.likes // 10 if opts.comments is None else opts.comments
+
+
 def _validate(opts: SeedOptions) -> None:
-    if min(opts.users, opts.posts, opts.images) < 1 or min(opts.likes, opts.follows) < 0:
-        raise SeedError("--users, --posts and --images must be at least 1, --likes and --follows at least 0.")
+    if min(opts.users, opts.posts, opts.images) < 1 or min(opts.likes, opts.follows, _comment_total(opts)) < 0:
+        raise SeedError("--users, --posts and --images must be at least 1; "
+                        "--likes, --follows and --comments at least 0.")
     if opts.follows > max_follows(opts.users):
         raise SeedError(f"--follows can be at most a quarter of users x (users - 1) ({max_follows(opts.users)}).")
     # Likes are unique per (user, post); leave room so sampling without duplicates converges.
@@ -173,6 +185,11 @@ class _Plan:
     follower_count: np.ndarray  # per user id (index 0 unused)
     following_count: np.ndarray
     pulled: np.ndarray  # per user id: a pull account (its posts are read, not copied)
+    post_comment_count: np.ndarray
+    comment_post: np.ndarray  # 1-based post ids, the comments in order of their times
+    comment_user: np.ndarray
+    comment_created_us: np.ndarray
+    comment_text: np.ndarray  # index into _REMARKS, then what follows it (see _comment_body)
 
 
 def _plan(opts: SeedOptions, rng: np.random.Generator, now_us: int) -> _Plan:
@@ -197,6 +214,17 @@ def _plan(opts: SeedOptions, rng: np.random.Generator, now_us: int) -> _Plan:
     like_created_us = post_time + ((now_us - post_time) * rng.random(likes) ** 3).astype(np.int64)
     post_like_count = np.bincount(like_post, minlength=posts)
 
+    # Comments go where the likes are (a viral post has thousands), by anyone, soon after the post.
+    comments = _comment_total(opts)
+    weights = (post_like_count + 1) / (post_like_count + 1).sum()
+    comment_post = rng.choice(posts, comments, p=weights).astype(np.int64)
+    comment_user = rng.integers(1, users + 1, comments, dtype=np.int64)
+    post_time = post_created_us[comment_post]
+    comment_created_us = post_time + ((now_us - post_time) * rng.random(comments) ** 3).astype(np.int64)
+    comment_text = rng.integers(0, len(_REMARKS) * 10, comments)
+    by_time = np.argsort(comment_created_us, kind="stable")
+    post_comment_count = np.bincount(comment_post, minlength=posts)
+
     follower, followee = _follow_pairs(users, opts.follows, rng)
     follow_created_us = rng.integers(start_us, now_us - 60_000_000, len(follower), dtype=np.int64)
     follower_count = np.bincount(followee, minlength=users + 1)
@@ -204,7 +232,9 @@ def _plan(opts: SeedOptions, rng: np.random.Generator, now_us: int) -> _Plan:
     pulled = follower_count >= opts.pull_threshold
     return _Plan(user_created_us, post_author, post_created_us, post_image, post_caption,
                  post_like_count, like_user, like_post + 1, like_created_us, follower, followee,
-                 follow_created_us, follower_count, following_count, pulled)
+                 follow_created_us, follower_count, following_count, pulled, post_comment_count,
+                 comment_post[by_time] + 1, comment_user[by_time], comment_created_us[by_time],
+                 comment_text[by_time])
 
 
 def _follow_pairs(users: int, follows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -303,6 +333,21 @@ def _post_key(post_id: int, iso: str, ext: str) -> str:
     return f"post/{post_id}-{iso.replace('-', '').replace(':', '').replace('.', '')}Z.{ext}"
 
 
+def _username(index: int) -> str:
+    """The demo account with 0-based index `index`."""
+    return f"{_FIRST[index % len(_FIRST)]}.{_LAST[(index // len(_FIRST)) % len(_LAST)]}{index + 1}"
+
+
+def _comment_body(text: int, mentioned: int) -> str:
+    """A remark; one in ten mentions an account (`mentioned`, 0-based), one in ten ends in a hashtag."""
+    remark, extra = _REMARKS[text % len(_REMARKS)], text // len(_REMARKS)
+    if extra == 0:
+        return f"@{_username(mentioned)} {remark}"
+    if extra == 1:
+        return f"{remark} {_REMARK_TAGS[text % len(_REMARK_TAGS)]}"
+    return remark
+
+
 def _caption(index: int) -> str:
     if index >= len(_OPENERS) * len(_TAILS):
         return ""
@@ -383,11 +428,15 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             _copy_likes(conn, plan, quiet)
             _copy_follows(conn, plan, quiet)
             timeline_rows = _copy_timeline(conn, plan, quiet)
+            _copy_comments(conn, opts, plan, quiet)
             log("building indexes and checking foreign keys")
             seed_queries.finish_seed_load(conn)
             wrong = seed_queries.count_wrong_like_counts(conn)
             if wrong:
                 raise SeedError(f"{wrong} posts have a like_count that disagrees with like_post")
+            wrong = seed_queries.count_wrong_comment_counts(conn)
+            if wrong:
+                raise SeedError(f"{wrong} posts have a comment_count that disagrees with comment")
             wrong = seed_queries.count_wrong_profile_counters(conn)
             if wrong:
                 raise SeedError(f"{wrong} profiles have counters that disagree with their posts or follows")
@@ -403,7 +452,8 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             raise SeedError(f"storing images failed: {failure[0]}") from failure[0]
         seed_queries.analyze_seeded_tables(conn)
     return SeedSummary(opts.users, opts.posts, opts.likes, len(plan.follower), timeline_rows,
-                       int(plan.pulled.sum()), opts.images, writer.written, time.monotonic() - started)
+                       int(plan.pulled.sum()), len(plan.comment_post), opts.images, writer.written,
+                       time.monotonic() - started)
 
 
 def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool) -> None:
@@ -413,7 +463,7 @@ def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool
         for lo in range(0, opts.users, 50_000):
             lines = []
             for i in range(lo, min(lo + 50_000, opts.users)):
-                name = f"{_FIRST[i % len(_FIRST)]}.{_LAST[(i // len(_FIRST)) % len(_LAST)]}{i + 1}"
+                name = _username(i)
                 lines.append(f"{i + 1}\t{name}\t{name}@example.com\t{password}\t{created[i]}Z\t{created[i]}Z\n")
             copy.write("".join(lines))
             bar.update(len(lines))
@@ -434,8 +484,9 @@ def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage]
                 post_iso: np.ndarray, quiet: bool) -> None:
     captions = [_caption(i) for i in range(len(_OPENERS) * len(_TAILS) + len(_OPENERS))]
     images = [(s.alt_text, s.processed.main.width, s.processed.main.height) for s in samples]
-    author, image, caption, likes = (plan.post_author.tolist(), plan.post_image.tolist(),
-                                     plan.post_caption.tolist(), plan.post_like_count.tolist())
+    author, image, caption, likes, comments = (plan.post_author.tolist(), plan.post_image.tolist(),
+                                               plan.post_caption.tolist(), plan.post_like_count.tolist(),
+                                               plan.post_comment_count.tolist())
     with conn.cursor().copy(seed_queries.copy_posts.sql) as copy, \
             tqdm(total=opts.posts, desc="posts", unit="row", disable=quiet) as bar:
         for lo in range(0, opts.posts, 50_000):
@@ -444,7 +495,7 @@ def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage]
                 alt, width, height = images[image[i]]
                 stamp = post_iso[i]
                 lines.append(f"{i + 1}\t{author[i]}\t{captions[caption[i]]}\t{keys[i]}\t{likes[i]}\t"
-                             f"{stamp}Z\t{stamp}Z\t{alt}\t{width}\t{height}\n")
+                             f"{stamp}Z\t{stamp}Z\t{alt}\t{width}\t{height}\t{comments[i]}\n")
             copy.write("".join(lines))
             bar.update(len(lines))
 
@@ -539,3 +590,17 @@ def _copy_timeline(conn, plan: _Plan, quiet: bool) -> int:
             lo = hi
         copy.write(_BINARY_TRAILER)
     return total
+
+
+def _copy_comments(conn, opts: SeedOptions, plan: _Plan, quiet: bool) -> None:
+    total = len(plan.comment_post)
+    created = _iso(plan.comment_created_us)
+    post, user, text = plan.comment_post.tolist(), plan.comment_user.tolist(), plan.comment_text.tolist()
+    # Whom a mention names: the account after the commenter's (the remarks have no tab or backslash).
+    with conn.cursor().copy(seed_queries.copy_comments.sql) as copy, \
+            tqdm(total=total, desc="comments", unit="row", disable=quiet) as bar:
+        for lo in range(0, total, 50_000):
+            copy.write("".join(
+                f"{i + 1}\t{post[i]}\t{user[i]}\t{_comment_body(text[i], user[i] % opts.users)}\t{created[i]}Z\t"
+                f"{created[i]}Z\n" for i in range(lo, min(lo + 50_000, total))))
+            bar.update(min(50_000, total - lo))

@@ -9,6 +9,7 @@ csrf = CSRFProtect()
 def init_app(app: Flask) -> None:
     """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
     from photoshare.web import auth, errorpages, follows, health, media_routes, posts, profiles, security, templating
+    from photoshare.web.comments.routes import bp as comments_bp
 
     csrf.init_app(app)
     auth.init_app(app)
@@ -19,5 +20,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(media_routes.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(posts.bp)
+    app.register_blueprint(comments_bp)
     app.register_blueprint(profiles.bp)
     app.register_blueprint(follows.bp)

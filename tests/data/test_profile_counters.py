@@ -6,26 +6,32 @@ import psycopg
 
 from tests.support.actions import seed_posts, seed_user
 
-# The counters as stored, next to what they should be, for every profile that disagrees.
+# The counters as readers see them (row plus waiting deltas), next to what they should be (counted
+# from the rows), for every profile that disagrees; and every post whose like count disagrees.
 WRONG_COUNTERS = """
-SELECT pr.user_id, pr.post_count + d.posts AS post_count, pr.likes_received + d.likes AS likes_received,
+SELECT pr.user_id, pr.post_count + coalesce(d.posts, 0) AS post_count,
+       pr.likes_received + coalesce(d.likes, 0) AS likes_received,
        coalesce(s.n, 0) AS real_posts, coalesce(s.likes, 0) AS real_likes
 FROM profile pr
-CROSS JOIN LATERAL (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes
-                    FROM profile_counter_delta WHERE user_id = pr.user_id) d
-LEFT JOIN (SELECT user_id, count(*) AS n, sum(like_count) AS likes FROM posts GROUP BY user_id) s
-       ON s.user_id = pr.user_id
-WHERE pr.post_count + d.posts <> coalesce(s.n, 0) OR pr.likes_received + d.likes <> coalesce(s.likes, 0)
+LEFT JOIN (SELECT user_id, sum(post_count) AS posts, sum(likes_received) AS likes
+           FROM profile_counter_delta GROUP BY user_id) d ON d.user_id = pr.user_id
+LEFT JOIN (SELECT p.user_id, count(DISTINCT p.id) AS n, count(l.id) AS likes
+           FROM posts p LEFT JOIN like_post l ON l.post_id = p.id GROUP BY p.user_id) s ON s.user_id = pr.user_id
+WHERE pr.post_count + coalesce(d.posts, 0) <> coalesce(s.n, 0)
+   OR pr.likes_received + coalesce(d.likes, 0) <> coalesce(s.likes, 0)
+UNION ALL
+SELECT pv.id, NULL, pv.like_count, NULL, (SELECT count(*) FROM like_post l WHERE l.post_id = pv.id)
+FROM post_view pv
+WHERE pv.like_count <> (SELECT count(*) FROM like_post l WHERE l.post_id = pv.id)
 """
 
 
 def counters(db, user_id):
-    """The counters as the profile header reads them: the row plus the changes still waiting to be folded in."""
-    row = db.execute("""
-        SELECT pr.post_count + coalesce(sum(d.post_count), 0) AS post_count,
-               pr.likes_received + coalesce(sum(d.likes_received), 0) AS likes_received
-        FROM profile pr LEFT JOIN profile_counter_delta d ON d.user_id = pr.user_id
-        WHERE pr.user_id = %s GROUP BY pr.id""", (user_id,)).fetchone()
+    """A profile's counters as readers see them: the row plus its waiting deltas."""
+    row = db.execute("""SELECT pr.post_count + coalesce(sum(d.post_count), 0) AS post_count,
+                               pr.likes_received + coalesce(sum(d.likes_received), 0) AS likes_received
+                        FROM profile pr LEFT JOIN profile_counter_delta d ON d.user_id = pr.user_id
+                        WHERE pr.user_id = %s GROUP BY pr.id""", (user_id,)).fetchone()
     return row["post_count"], row["likes_received"]
 
 

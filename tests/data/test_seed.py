@@ -6,7 +6,8 @@ from photoshare.services.seed import DEMO_PASSWORD
 
 CATALOG = """
 SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-WHERE conrelid IN ('posts'::regclass, 'like_post'::regclass, 'users'::regclass, 'profile'::regclass)
+WHERE conrelid IN ('posts'::regclass, 'like_post'::regclass, 'users'::regclass, 'profile'::regclass,
+                   'comment'::regclass)
 UNION ALL
 SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
 UNION ALL
@@ -23,15 +24,22 @@ def test_seed_loads_consistent_data(app, db, auth, app_config):
     catalog_before = db.execute(CATALOG).fetchall()
     result = _seed(app, "--users", "60", "--posts", "400", "--likes", "3000", "--images", "3")
     assert result.exit_code == 0, result.output
-    assert "Seeded 60 users, 400 posts, 3000 likes" in result.output
+    assert "Seeded 60 users, 400 posts, 3000 likes, 300 comments" in result.output
 
     counts = db.execute("SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM profile) AS profiles,"
-                        " (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM like_post) AS likes").fetchone()
-    assert counts == {"users": 60, "profiles": 60, "posts": 400, "likes": 3000}
-    # The derived counter is exact, and the constraints and indexes are the schema's own again.
+                        " (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM like_post) AS likes,"
+                        " (SELECT count(*) FROM comment) AS comments").fetchone()
+    assert counts == {"users": 60, "profiles": 60, "posts": 400, "likes": 3000, "comments": 300}
+    # The derived counters are exact, and the constraints and indexes are the schema's own again.
     wrong = db.execute("SELECT count(*) AS n FROM posts p WHERE like_count <> "
-                       "(SELECT count(*) FROM like_post l WHERE l.post_id = p.id)").fetchone()
+                       "(SELECT count(*) FROM like_post l WHERE l.post_id = p.id) OR comment_count <> "
+                       "(SELECT count(*) FROM comment c WHERE c.post_id = p.id)").fetchone()
     assert wrong["n"] == 0
+    # Comments come after their post, gather on the most-liked posts, and some mention a real account.
+    assert db.execute("SELECT count(*) AS n FROM comment c JOIN posts p ON p.id = c.post_id "
+                      "WHERE c.created_at < p.created_at").fetchone()["n"] == 0
+    assert db.execute("SELECT max(comment_count) AS m FROM posts").fetchone()["m"] >= 5  # the mean is 0.75
+    assert db.execute("SELECT count(*) AS n FROM comment WHERE mentioned_usernames(body) <> '{}'").fetchone()["n"] > 0
     assert db.execute(CATALOG).fetchall() == catalog_before
     # Skew: the most-liked post has far more likes than the average (7.5).
     assert db.execute("SELECT max(like_count) AS m FROM posts").fetchone()["m"] >= 10

@@ -23,6 +23,8 @@ PROTECTED = [
     ("POST", "/posts/1/like"),
     ("POST", "/posts/1/unlike"),
     ("GET", "/posts/1/likes"),
+    ("POST", "/posts/1/comments"),
+    ("POST", "/comments/1/delete"),
     ("GET", "/u/alice"),
     ("GET", "/settings/profile"),
     ("POST", "/settings/profile"),
@@ -34,8 +36,8 @@ PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "health.health
 
 
 # POST-only routes cannot be returned to after log-in; without a Referer there is no next.
-POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/settings/delete-account",
-             "/u/alice/follow", "/u/alice/unfollow"}
+POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/posts/1/comments", "/comments/1/delete",
+             "/settings/delete-account", "/u/alice/follow", "/u/alice/unfollow"}
 
 
 def assert_redirects_to_login(response, path: str) -> None:

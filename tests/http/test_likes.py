@@ -26,7 +26,8 @@ def like_rows(db, post_id):
 
 
 def like_count(db, post_id):
-    return db.execute("SELECT like_count FROM posts WHERE id = %s", (post_id,)).fetchone()["like_count"]
+    """The post's like count as pages read it: the row plus the changes waiting in post_counter_delta."""
+    return db.execute("SELECT like_count FROM post_view WHERE id = %s", (post_id,)).fetchone()["like_count"]
 
 
 def test_like_and_unlike_are_idempotent(another_client, post_id, db):

@@ -138,6 +138,17 @@ def press(client, post_id: int, action: str, **kwargs):
     return client.post(f"/posts/{post_id}/{action}", data={"csrf_token": csrf_token(client, "/")}, **kwargs)
 
 
+def add_comment(client, post_id: int, body: str, **kwargs):
+    """POST the post page's comment form; kwargs go to client.post (headers=... for JSON)."""
+    return client.post(f"/posts/{post_id}/comments", data={"csrf_token": csrf_token(client, "/"), "body": body},
+                       **kwargs)
+
+
+def delete_comment(client, comment_id: int, **kwargs):
+    """POST a comment's delete button."""
+    return client.post(f"/comments/{comment_id}/delete", data={"csrf_token": csrf_token(client, "/")}, **kwargs)
+
+
 def delete_post(client, post_id: int):
     return client.post(f"/posts/{post_id}/delete", data={"csrf_token": csrf_token(client, f"/posts/{post_id}")})
 

@@ -6,13 +6,15 @@ were most of the feed's CPU (bench/RESULTS.md). Escaping is structural, not a ha
 - `card_view()` is the only place a `Post` is read. It escapes every text field of the post at
   once (`_escaped_post`: the fields are found from the record's annotations, so a text field
   added to `Post` is escaped without anyone remembering to), and builds the links from formats
-  whose fixed parts were escaped once per script root (`_Links`), filled with ints or escaped
+  whose fixed parts were escaped once per script root (`Links`), filled with ints or escaped
   text.
+- The caption is the one text a card shows as more than escaped text: `card_view()` renders it from
+  the raw post with `rich_text()`, which escapes each piece and builds its mention and hashtag
+  links itself.
 - `_card()` and `_tile()` read only that view. Its numbers go in as `:d`, which refuses
   anything but an int.
 """
 
-import re
 from datetime import UTC, datetime
 from typing import NamedTuple, get_type_hints
 
@@ -22,11 +24,10 @@ from markupsafe import Markup
 from photoshare.media.images import SPECS
 from photoshare.media.keys import rendition_key
 from photoshare.models import Post
+from photoshare.web.rich_text import HTML_SPECIAL, html_text, rich_text
 from photoshare.web.templating import exact_time, relative_time
 from photoshare.web.urls import quote_segment
 
-# The characters HTML escaping replaces; most values (usernames, keys, URLs) have none of them.
-_HTML_SPECIAL = re.compile("[&<>\"']")
 # Stand-ins for a link's argument while its format is made: no route has them after the argument.
 _INT_STAND_IN = 918273645546372819
 _STR_STAND_IN = "StandInForTheArgument"
@@ -34,24 +35,18 @@ _STR_STAND_IN = "StandInForTheArgument"
 _CARD_SIZES = "(max-width: 640px) 100vw, 614px"
 _TILE_SIZES = "(max-width: 640px) 33vw, 300px"
 _RENDITIONS = sorted(SPECS["post"].renditions)  # smallest first: src takes the last that fits
+# Where hashtags link: made by hand rather than from a route, so the links do not depend on what serves them.
+TAG_PATH = "/tags/"
 # Where Post's text fields are (str, or str | None): every one is escaped before any markup sees it.
 _TEXT_INDEXES = tuple(index for index, (name, kind) in enumerate(get_type_hints(Post).items())
                       if kind in (str, str | None))
-
-
-def html_text(value: str) -> str:
-    """Text as HTML: & < > " and ' replaced (as markupsafe does), in a fraction of its time here."""
-    if not _HTML_SPECIAL.search(value):
-        return value
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
 
 
 def _escaped_post(post: Post) -> Post:
     """The post with every text field HTML-escaped (ints, bools and times as they are)."""
     for index in _TEXT_INDEXES:
         value = post[index]
-        if value and _HTML_SPECIAL.search(value):
+        if value and HTML_SPECIAL.search(value):
             break
     else:
         return post  # the usual case: no text needs escaping, the post is already its own HTML
@@ -72,6 +67,8 @@ class CardView(NamedTuple):
     unlike_url: str
     action_url: str  # where the like button posts without JavaScript
     likes_url: str
+    comments_url: str  # the post page's comments
+    caption: str  # the raw caption through rich_text(): escaped text and links
     liked: str  # "true" or "false", for data-liked and aria-pressed
     heart: str
     time_iso: str
@@ -91,15 +88,18 @@ def _link_format(endpoint: str, **argument) -> str:
     return html_text(head).replace("%", "%%") + placeholder + html_text(tail).replace("%", "%%")
 
 
-class _Links:
-    """The links of cards and tiles as printf formats, escaped once per script root."""
+class Links:
+    """The links of cards, tiles, comments and rich text as printf formats, escaped once per script root."""
 
     def __init__(self):
         self.show = _link_format("posts.show", post_id=_INT_STAND_IN)
         self.like = _link_format("posts.like", post_id=_INT_STAND_IN)
         self.unlike = _link_format("posts.unlike", post_id=_INT_STAND_IN)
         self.likes = _link_format("posts.likes", post_id=_INT_STAND_IN)
+        self.comments = self.show + "#comments"
+        self.delete_comment = _link_format("comments.delete", comment_id=_INT_STAND_IN)
         self.profile = _link_format("profiles.show", username=_STR_STAND_IN)
+        self.tag = html_text(request.script_root + TAG_PATH).replace("%", "%%") + "%s"
         self.media = _link_format("media.serve", key=_STR_STAND_IN)
 
     def media_url(self, key: str) -> str:
@@ -124,18 +124,19 @@ class _Links:
      alt="{alt}"{loading}>"""
 
 
-def _links() -> _Links:
-    # Built once per app and script root: making the formats costs about as much as two cards.
+def request_links() -> Links:
+    """The request's link formats, built once per app and script root (making them costs about as
+    much as two cards)."""
     cache = current_app.extensions.setdefault("card_links", {})
     root = request.script_root
     if root not in cache:
         if len(cache) >= 8:  # a server with many script roots still keeps only a few
             cache.clear()
-        cache[root] = _Links()
+        cache[root] = Links()
     return cache[root]
 
 
-def card_view(raw: Post, links: _Links, now: datetime, next_query: str, lazy: bool,
+def card_view(raw: Post, links: Links, now: datetime, next_query: str, lazy: bool,
               sizes: str = _CARD_SIZES) -> CardView:
     """The one place a card reads a post: everything it returns is escaped text, links or ints."""
     post = _escaped_post(raw)
@@ -153,6 +154,8 @@ def card_view(raw: Post, links: _Links, now: datetime, next_query: str, lazy: bo
         # Without JavaScript the button posts this form: unlike when the viewer likes the post.
         (unlike_url if post.liked else like_url) + next_query,  # action_url
         links.likes % post_id,  # likes_url
+        links.comments % post_id,  # comments_url
+        rich_text(raw.caption, raw.mentions, links),  # caption
         # Hearts as character references: an ASCII page is built and encoded as 1-byte strings.
         liked,
         heart,
@@ -168,7 +171,7 @@ def post_cards(posts: list[Post], csrf_token: str, next_url: str) -> Markup:
 
     The first picture loads eagerly (it is usually above the fold), the rest lazily.
     """
-    links, now = _links(), datetime.now(UTC)
+    links, now = request_links(), datetime.now(UTC)
     csrf_field = f'<input type="hidden" name="csrf_token" value="{html_text(csrf_token)}">'
     next_query = html_text(current_app.extensions["url_builder"].query_string({"next": next_url}))
     return Markup("".join([_card(card_view(post, links, now, next_query, lazy=index > 0), csrf_field)  # noqa: S704 - see the module's docstring
@@ -177,20 +180,21 @@ def post_cards(posts: list[Post], csrf_token: str, next_url: str) -> Markup:
 
 def post_tiles(posts: list[Post]) -> Markup:
     """The profile grid: each post's picture, linking to the post."""
-    links = _links()
+    links = request_links()
     return Markup("".join([_tile(_escaped_post(post), post, links) for post in posts]))  # noqa: S704 - see the module's docstring
 
 
 def _card(v: CardView, csrf_field: str) -> str:
     post = v.post
-    like_count = post.like_count
+    like_count, comment_count = post.like_count, post.comment_count
+    # dir="auto": a caption in a right-to-left script reads right to left beside the username.
     caption = (f'\n    <p class="caption"><a class="author" href="{v.author_url}">{post.author}</a> '
-               f'{post.caption}</p>') if post.caption else ""
+               f'<span class="text" dir="auto">{v.caption}</span></p>') if post.caption else ""
     # The markup hooks (class names, data-* attributes, aria-pressed) are the ones the README's
     # "Markup hooks" and static/likes.js rely on.
     return f"""\
 <article class="post" data-post-id="{post.id:d}" data-author="{post.author}"
-         data-like-count="{like_count:d}" data-liked="{v.liked}">
+         data-like-count="{like_count:d}" data-liked="{v.liked}" data-comment-count="{comment_count:d}">
   <header class="post-header">
     <a class="author" href="{v.author_url}">{post.author}</a>
     <a class="time" href="{v.show_url}"><time datetime="{v.time_iso}" \
@@ -206,13 +210,15 @@ title="{v.time_exact}">{v.time_relative}</time></a>
       </button>
       <a class="like-count" href="{v.likes_url}"><span class="count">{like_count:d}</span> \
 {"like" if like_count == 1 else "likes"}</a>
+      <a class="comment-count" href="{v.comments_url}"><span class="count">{comment_count:d}</span> \
+{"comment" if comment_count == 1 else "comments"}</a>
     </form>{caption}
   </footer>
 </article>
 """
 
 
-def _tile(post: Post, raw: Post, links: _Links) -> str:
+def _tile(post: Post, raw: Post, links: Links) -> str:
     # `post` is escaped; `raw` only gives the image key its URL is made of.
     return f"""\
   <article class="post grid-item" data-post-id="{post.id:d}" data-author="{post.author}"

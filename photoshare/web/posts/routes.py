@@ -1,4 +1,4 @@
-"""/ (home feed), /explore, /posts/new, /posts/<id>, edit, delete, like, unlike, likers."""
+"""/ (home feed), /explore, /posts/new, /posts/<id> (with its comments), edit, delete, like, unlike, likers."""
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 from photoshare.data.db import get_conn, transaction
 from photoshare.errors import BadUpload, PostNotFound, StorageUnavailable
 from photoshare.media.factory import get_store
-from photoshare.repositories import FollowRepository, LikeRepository, PostRepository
+from photoshare.repositories import CommentRepository, FollowRepository, LikeRepository, PostRepository
 from photoshare.services.posts import delete_post, publish_post
+from photoshare.web.comments.forms import CommentForm
 from photoshare.web.negotiation import wants_json
 from photoshare.web.paging import keyset_page
 from photoshare.web.posts.cards import post_cards, post_tiles
@@ -22,6 +23,7 @@ bp.add_app_template_global(post_tiles)  # the profile grid's
 # Ids are bigint: a larger number in the URL is a 404, not an out-of-range error in SQL.
 POST_ID = "<int(max=9223372036854775807):post_id>"
 LIKERS_PAGE_SIZE = 50
+COMMENTS_PAGE_SIZE = 50
 
 
 SUGGESTIONS = 10
@@ -85,8 +87,24 @@ def _post_or_404(post_id: int):
 @bp.get(f"/posts/{POST_ID}")
 @login_required
 def show(post_id: int):
-    """One post."""
-    return render_template("posts/show.html", post=_post_or_404(post_id), button=ButtonForm())
+    """One post and its comments, oldest first, keyset-paginated with ?after=."""
+    return render_post_page(post_id)
+
+
+def render_post_page(post_id: int, comment_form: CommentForm | None = None, status: int = 200,
+                     here: str | None = None):
+    """The post page; `comment_form` is a refused comment, shown again with its errors under the
+    comments. `here` is the page's own URL, where its buttons send the viewer back (default: this
+    request's)."""
+    post = _post_or_404(post_id)
+    comments = CommentRepository(get_conn())
+    page = keyset_page(lambda after, limit: comments.page(post_id, after, limit=limit), COMMENTS_PAGE_SIZE,
+                       arg="after")
+    return render_template("posts/show.html", post=post, button=ButtonForm(),
+                           comment_body=comment_form.body.data if comment_form else "",
+                           comment_errors=comment_form.body.errors if comment_form else (),
+                           comments=page.items, next_cursor=page.next_cursor,
+                           here=here or (request.full_path if request.query_string else request.path)), status
 
 
 @bp.route(f"/posts/{POST_ID}/edit", methods=["GET", "POST"])

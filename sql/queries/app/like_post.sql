@@ -9,12 +9,12 @@ ON CONFLICT (user_id, post_id) DO NOTHING;
 DELETE FROM like_post WHERE user_id = :user_id AND post_id = :post_id;
 
 -- name: get_like_state^
--- Whether the user likes the post, and its current count (read after a change).
-SELECT p.like_count,
+-- Whether the user likes the post, and its exact count (read after a change).
+SELECT pv.like_count,
        EXISTS (SELECT 1 FROM like_post l
-               WHERE l.post_id = p.id AND l.user_id = :user_id) AS liked
-FROM posts p
-WHERE p.id = :post_id;
+               WHERE l.post_id = pv.id AND l.user_id = :user_id) AS liked
+FROM post_view pv
+WHERE pv.id = :post_id;
 
 -- name: list_likers_before
 -- Who liked a post, most recent first, keyset on (created_at, id) of the like.

@@ -17,6 +17,22 @@ SELECT id, like_count FROM posts ORDER BY like_count DESC, id LIMIT 1;
 -- A post nobody likes, to compare with the most-liked one.
 SELECT id, like_count FROM posts WHERE like_count = 0 ORDER BY id LIMIT 1;
 
+-- name: bench_most_commented_post^
+-- The post with the most comments: its page lists a full page of them.
+SELECT id, comment_count FROM posts ORDER BY comment_count DESC, id LIMIT 1;
+
+-- name: bench_uncommented_post^
+-- A post nobody has commented on or liked, to compare with the most-commented one.
+SELECT id, comment_count FROM posts WHERE comment_count = 0 AND like_count = 0 ORDER BY id LIMIT 1;
+
+-- name: bench_now$
+-- The database's clock, to find what the benchmark adds after it.
+SELECT now();
+
+-- name: bench_delete_comments!
+-- Take back the comments the benchmark added (so a reused database stays as seeded).
+DELETE FROM comment WHERE user_id = :user_id AND created_at >= :since;
+
 -- name: bench_feed_position^
 -- The feed row at a given depth, whose (created_at, id) is the cursor of the page after it.
 SELECT created_at, id FROM posts ORDER BY created_at DESC, id DESC OFFSET :offset LIMIT 1;

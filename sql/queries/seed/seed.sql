@@ -1,23 +1,26 @@
 -- Bulk demo data for `flask seed`. The loader runs these in one transaction, in order:
--- prepare, COPY users/profile/posts/like_post/follow/timeline, finish, then the checks and ANALYZE.
+-- prepare, COPY users/profile/posts/like_post/follow/timeline/comment, finish, then the checks and ANALYZE.
 
 -- name: count_seed_rows$
 -- Rows already in the tables the seed fills (it refuses to mix with real data unless reset).
 SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT count(*) FROM like_post)
-       + (SELECT count(*) FROM follow);
+       + (SELECT count(*) FROM follow) + (SELECT count(*) FROM comment);
 
 -- name: prepare_seed_load#
--- Empty the tables, then take the secondary indexes, foreign keys and the counters'
--- triggers off posts and like_post (the loader writes the counters itself): building an index once from sorted data, and checking a foreign
--- key with one join, is far faster than maintaining them row by row during COPY.
+-- Empty the tables, then take the secondary indexes, foreign keys and the counters' triggers off
+-- posts, like_post and comment (the loader writes the counters itself): building an index once
+-- from sorted data, and checking a foreign key with one join, is far faster than maintaining them
+-- row by row during COPY.
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
-TRUNCATE timeline, follow, like_post, posts, profile_counter_delta, profile, users RESTART IDENTITY;
+TRUNCATE comment, post_counter_delta, timeline, follow, like_post, posts, profile_counter_delta, profile, users
+    RESTART IDENTITY;
 -- Deliveries of the replaced posts have nothing left to do.
 DELETE FROM procrastinate_jobs WHERE queue_name = 'feed' AND status = 'todo';
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
 ALTER TABLE posts DISABLE TRIGGER posts_profile_counters;
 ALTER TABLE follow DISABLE TRIGGER follow_profile_counters;
+ALTER TABLE comment DISABLE TRIGGER comment_post_count;
 ALTER TABLE timeline DROP CONSTRAINT timeline_user_id_fkey,
                      DROP CONSTRAINT timeline_post_id_fkey,
                      DROP CONSTRAINT timeline_pkey;
@@ -27,6 +30,10 @@ ALTER TABLE follow DROP CONSTRAINT follow_follower_id_fkey,
                    DROP CONSTRAINT follow_follower_id_followee_id_key;
 DROP INDEX follow_followee_id_created_at_idx;
 DROP INDEX follow_follower_id_created_at_idx;
+ALTER TABLE comment DROP CONSTRAINT comment_post_id_fkey,
+                    DROP CONSTRAINT comment_user_id_fkey;
+DROP INDEX comment_post_id_created_at_id_idx;
+DROP INDEX comment_user_id_idx;
 ALTER TABLE like_post DROP CONSTRAINT like_post_user_id_fkey,
                       DROP CONSTRAINT like_post_post_id_fkey,
                       DROP CONSTRAINT like_post_user_id_post_id_key;
@@ -48,8 +55,10 @@ COPY profile (id, user_id, created_at, updated_at, post_count, likes_received, f
 FROM STDIN (FREEZE);
 
 -- name: copy_posts!
--- COPY target for posts; like_count is already exact (computed from the likes generated).
-COPY posts (id, user_id, caption, image, like_count, created_at, updated_at, alt_text, image_width, image_height)
+-- COPY target for posts; like_count and comment_count are already exact (computed from the likes and
+-- comments generated).
+COPY posts (id, user_id, caption, image, like_count, created_at, updated_at, alt_text, image_width, image_height,
+            comment_count)
 FROM STDIN (FREEZE);
 
 -- name: copy_likes!
@@ -63,6 +72,9 @@ COPY follow (id, follower_id, followee_id, created_at, updated_at) FROM STDIN (F
 -- name: copy_timeline!
 -- COPY target for timeline, binary, in key order: every post of every push account each user follows.
 COPY timeline (user_id, post_created_at, post_id) FROM STDIN (FORMAT binary, FREEZE);
+-- name: copy_comments!
+-- COPY target for comment (explicit ids, in the order of their times).
+COPY comment (id, post_id, user_id, body, created_at, updated_at) FROM STDIN (FREEZE);
 
 -- name: finish_seed_load#
 -- Put back exactly what prepare_seed_load took off (same names and definitions as
@@ -92,14 +104,22 @@ ALTER TABLE timeline ADD CONSTRAINT timeline_user_id_fkey
     FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
 ALTER TABLE timeline ADD CONSTRAINT timeline_post_id_fkey
     FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+CREATE INDEX comment_post_id_created_at_id_idx ON comment (post_id, created_at, id);
+CREATE INDEX comment_user_id_idx ON comment (user_id);
+ALTER TABLE comment ADD CONSTRAINT comment_post_id_fkey
+    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+ALTER TABLE comment ADD CONSTRAINT comment_user_id_fkey
+    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
 ALTER TABLE like_post ENABLE TRIGGER like_post_count;
 ALTER TABLE posts ENABLE TRIGGER posts_profile_counters;
 ALTER TABLE follow ENABLE TRIGGER follow_profile_counters;
+ALTER TABLE comment ENABLE TRIGGER comment_post_count;
 SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 0) + 1, false) FROM users;
 SELECT setval(pg_get_serial_sequence('profile', 'id'), coalesce(max(id), 0) + 1, false) FROM profile;
 SELECT setval(pg_get_serial_sequence('posts', 'id'), coalesce(max(id), 0) + 1, false) FROM posts;
 SELECT setval(pg_get_serial_sequence('like_post', 'id'), coalesce(max(id), 0) + 1, false) FROM like_post;
 SELECT setval(pg_get_serial_sequence('follow', 'id'), coalesce(max(id), 0) + 1, false) FROM follow;
+SELECT setval(pg_get_serial_sequence('comment', 'id'), coalesce(max(id), 0) + 1, false) FROM comment;
 
 -- name: count_wrong_like_counts$
 -- Posts whose like_count differs from their like_post rows (0 after a correct load).
@@ -107,6 +127,13 @@ SELECT count(*)
 FROM posts p
 LEFT JOIN (SELECT post_id, count(*) AS n FROM like_post GROUP BY post_id) l ON l.post_id = p.id
 WHERE p.like_count <> coalesce(l.n, 0);
+
+-- name: count_wrong_comment_counts$
+-- Posts whose comment_count differs from their comment rows (0 after a correct load).
+SELECT count(*)
+FROM posts p
+LEFT JOIN (SELECT post_id, count(*) AS n FROM comment GROUP BY post_id) c ON c.post_id = p.id
+WHERE p.comment_count <> coalesce(c.n, 0);
 
 -- name: count_wrong_profile_counters$
 -- Profiles whose post_count or likes_received differs from their posts, or whose follower_count or
@@ -136,4 +163,4 @@ WHERE mod(t.user_id, 97) = 0
 
 -- name: analyze_seeded_tables#
 -- Fresh statistics, so the planner sees millions of rows rather than an empty table.
-ANALYZE users, profile, posts, like_post, follow, timeline;
+ANALYZE users, profile, posts, like_post, follow, timeline, comment;

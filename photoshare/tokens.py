@@ -1,0 +1,58 @@
+"""Captions and comments as tokens: plain text, @mentions and #hashtags.
+
+Rendering never pastes markup into text: the text is split here, and web/rich_text.py escapes each
+text token and builds each link from its parts. The rules:
+
+- A mention is "@" and a run of username characters ([A-Za-z0-9_.]) without its trailing dots (the
+  end of a sentence), not right after a word character or another "@" (an e-mail address is no
+  mention). It is a mention only when the name, in any case, is an account's: the page's query says
+  which names are (`mentioned_usernames()` in sql/schema.sql looks up every name this could take).
+- A hashtag is "#" and letters of any script with their combining marks, digits and "_", not right
+  after a word character, "&" or "#". Tags compare case-insensitively: `tag_key()`.
+"""
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+import regex
+
+USERNAME_MAX = 30
+# Zero-width (non-)joiners belong inside words of Persian and the Indic scripts.
+_TOKEN = regex.compile(r"(?<![\w@])@(?P<mention>[A-Za-z0-9_.]+)"
+                       r"|(?<![\w&#])#(?P<tag>[\p{L}\p{M}\p{Nd}_\u200c\u200d]+)")
+
+
+class Token(NamedTuple):
+    kind: str  # "text", "mention" or "tag"
+    text: str  # as written: "@Alice", "#Sunset", or plain text
+    key: str  # a mention's username as the account spells it, a tag's tag_key(), "" for text
+
+
+def tag_key(tag: str) -> str:
+    """The form a tag is compared and linked in: NFC, lower case ("#Café" and "#CAFÉ" are one tag)."""
+    return unicodedata.normalize("NFC", tag).lower()
+
+
+def tokenize(text: str, accounts: Mapping[str, str]) -> Iterator[Token]:
+    """The text's tokens in order; `accounts` maps lower-cased usernames of existing accounts to their
+    spelling (the names a mention may link to). Joined, the tokens' texts give back `text`."""
+    position = 0
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        name = match["mention"]
+        if name is not None:
+            name = name.rstrip(".")
+            username = accounts.get(name.lower()) if len(name) <= USERNAME_MAX else None
+            if username is None:
+                continue  # stays part of the text around it
+            end = start + 1 + len(name)
+            token = Token("mention", text[start:end], username)
+        else:
+            token = Token("tag", text[start:end], tag_key(match["tag"]))
+        if start > position:
+            yield Token("text", text[position:start], "")
+        yield token
+        position = end
+    if position < len(text):
+        yield Token("text", text[position:], "")
