@@ -15,6 +15,7 @@ class User(NamedTuple):
     email: str
     password: str
     created_at: datetime
+    email_verified_at: datetime | None  # None: the current address is not verified
 
 
 class Profile(NamedTuple):
@@ -23,6 +24,8 @@ class Profile(NamedTuple):
     image: str | None
     created_at: datetime
     updated_at: datetime
+    display_name: str  # "" when none
+    bio: str
 
 
 class ProfilePage(NamedTuple):
@@ -34,6 +37,8 @@ class ProfilePage(NamedTuple):
     image: str | None
     post_count: int
     likes_received: int
+    display_name: str
+    bio: str
 
 
 class Post(NamedTuple):
@@ -50,6 +55,7 @@ class Post(NamedTuple):
     like_count: int
     created_at: datetime
     updated_at: datetime
+    author_image: str | None  # the media key of the author's profile picture
     liked: bool = False
 
 
@@ -62,6 +68,23 @@ class Liker(NamedTuple):
     id: int
     username: str
     created_at: datetime
+    display_name: str
+    image: str | None  # the liker's profile picture
+
+
+class ResetRecipient(NamedTuple):
+    """The account a password-reset link is mailed to."""
+
+    user_id: int
+    username: str
+    email: str
+
+
+class TokenOwner(NamedTuple):
+    """Whose a mailed link is, and the address it was sent to."""
+
+    user_id: int
+    email: str
 
 
 class LoginFailures(NamedTuple):

@@ -18,12 +18,15 @@ CREATE TABLE users (
     password    text        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT users_username_format CHECK (username ~ '^[A-Za-z0-9_.]{1,30}$'),
+    email_verified_at timestamptz,
+    -- Letters, digits, _ and ., 1-30 characters, no dot at either end, never two in a row.
+    CONSTRAINT users_username_format CHECK (username ~ '^[A-Za-z0-9_.]{1,30}$' AND username !~ '^\.|\.$|\.\.'),
     CONSTRAINT users_email_format CHECK (length(email) <= 254 AND email ~ '^[^@\s]+@[^@\s]+$'),
     -- Only a salted hash is ever stored; this catches a plain password by mistake.
     CONSTRAINT users_password_is_hash CHECK (password ~ '^[a-z0-9-]+(:[a-z0-9:]+)?\$')
 );
 COMMENT ON TABLE users IS 'People with an account. password holds a salted hash, never the password.';
+COMMENT ON COLUMN users.email_verified_at IS 'When the current email address was verified (a link sent to it was opened); NULL when it is not.';
 -- Case-insensitive uniqueness; these indexes also serve log-in by username or email.
 CREATE UNIQUE INDEX users_username_lower_key ON users (lower(username));
 CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
@@ -38,13 +41,20 @@ CREATE TABLE profile (
     updated_at  timestamptz NOT NULL DEFAULT now(),
     post_count     bigint   NOT NULL DEFAULT 0,
     likes_received bigint   NOT NULL DEFAULT 0,
-    CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0)
+    display_name   text     NOT NULL DEFAULT '',
+    bio            text     NOT NULL DEFAULT '',
+    CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0),
+    -- One line of text: no line breaks or other control characters.
+    CONSTRAINT profile_display_name_format CHECK (length(display_name) <= 60 AND display_name !~ '[[:cntrl:]]'),
+    CONSTRAINT profile_bio_length CHECK (length(bio) <= 500)
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
 COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.likes_received IS 'Derived: sum of like_count over this user''s posts (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
--- Counter changes are not edits of the profile: only the picture moves updated_at.
-CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image ON profile
+COMMENT ON COLUMN profile.display_name IS 'The name shown above the username (at most 60 characters, one line); empty when none.';
+COMMENT ON COLUMN profile.bio IS 'A few lines about the person (at most 500 characters); empty when none.';
+-- Counter changes are not edits of the profile: the picture, name and bio move updated_at.
+CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image, display_name, bio ON profile
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 CREATE TABLE posts (
@@ -95,10 +105,12 @@ CREATE TRIGGER like_post_set_updated_at BEFORE UPDATE ON like_post
 -- A plain view is inlined by the planner, so each query keeps the plan it had.
 CREATE VIEW post_view AS
 SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
-       p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at
+       p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at,
+       pr.image AS author_image
 FROM posts p
-JOIN users u ON u.id = p.user_id;
-COMMENT ON VIEW post_view IS 'A post with its author''s username: the columns of a post card (models.Post, without the viewer''s liked flag).';
+JOIN users u ON u.id = p.user_id
+LEFT JOIN profile pr ON pr.user_id = p.user_id;
+COMMENT ON VIEW post_view IS 'A post with its author''s username and profile picture: the columns of a post card (models.Post, without the viewer''s liked flag).';
 
 -- posts.like_count follows like_post. The row lock taken by the UPDATE serialises
 -- concurrent likes of one post, so the count stays exact.
@@ -191,3 +203,31 @@ CREATE INDEX login_attempt_login_idx ON login_attempt (lower(login), attempted_a
 CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attempted_at);
 -- Pruning of failures older than a day.
 CREATE INDEX login_attempt_attempted_at_idx ON login_attempt (attempted_at);
+
+-- Password-reset and email-verification links. Only the SHA-256 of a token is kept: a copy of the
+-- table (a backup, a replica, a psql session) cannot be turned into working links. A token is used
+-- at most once (used_at), and only before expires_at.
+CREATE TABLE account_token (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id     bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose     text        NOT NULL,
+    token_hash  bytea       NOT NULL,
+    email       text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL,
+    used_at     timestamptz,
+    CONSTRAINT account_token_purpose CHECK (purpose IN ('password_reset', 'email_verification')),
+    CONSTRAINT account_token_hash_is_sha256 CHECK (octet_length(token_hash) = 32),
+    CONSTRAINT account_token_expires_after_creation CHECK (expires_at > created_at),
+    -- Looking a link up is one probe of this index.
+    CONSTRAINT account_token_token_hash_key UNIQUE (token_hash)
+);
+COMMENT ON TABLE account_token IS 'Password-reset and email-verification links sent by mail: the SHA-256 of each token (never the token), the address it went to, its expiry and when it was used. Rows a day past expiry are pruned.';
+COMMENT ON COLUMN account_token.email IS 'The address the link was sent to; a verification link verifies only this address.';
+-- A user's recent tokens of one kind (the per-hour cap, voiding the others); also serves the foreign key.
+CREATE INDEX account_token_user_id_purpose_created_at_idx ON account_token (user_id, purpose, created_at);
+-- Pruning of expired tokens.
+CREATE INDEX account_token_expires_at_idx ON account_token (expires_at);
+CREATE TRIGGER account_token_set_updated_at BEFORE UPDATE ON account_token
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();

@@ -76,11 +76,19 @@ def upgrade(conninfo: str, directory: Path = MIGRATIONS_DIR, log=print) -> list[
                 if st.state != "pending":
                     continue
                 mf = files[st.name]
-                with conn.transaction():
-                    conn.execute(mf.sql)
-                    migration_queries.insert_applied_migration(conn, name=mf.name, checksum=mf.checksum)
+                notices = []
+                # A migration says what it did to existing rows with RAISE NOTICE: the operator reads it.
+                conn.add_notice_handler(notices.append)
+                try:
+                    with conn.transaction():
+                        conn.execute(mf.sql)
+                        migration_queries.insert_applied_migration(conn, name=mf.name, checksum=mf.checksum)
+                finally:
+                    conn.remove_notice_handler(notices.append)
                 applied_now.append(mf.name)
                 log(f"applied {mf.name}")
+                for notice in notices:
+                    log(f"  {notice.severity.lower()}: {notice.message_primary}")
         finally:
             migration_queries.unlock_migrations(conn)
     return applied_now

@@ -1,5 +1,6 @@
 """Repositories: a connection in, typed records out. They never commit; the caller does."""
 
+from photoshare.repositories.account_tokens import AccountTokenRepository, TokenPurpose
 from photoshare.repositories.likes import LikeRepository
 from photoshare.repositories.login_attempts import LoginAttemptRepository
 from photoshare.repositories.media import MediaRepository
@@ -7,5 +8,5 @@ from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.users import UserRepository
 
-__all__ = ["LikeRepository", "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository",
-           "UserRepository"]
+__all__ = ["AccountTokenRepository", "LikeRepository", "LoginAttemptRepository", "MediaRepository", "PostRepository",
+           "ProfileRepository", "TokenPurpose", "UserRepository"]

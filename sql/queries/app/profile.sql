@@ -2,11 +2,11 @@
 -- The profile row that every account has (1:1).
 INSERT INTO profile (user_id)
 VALUES (:user_id)
-RETURNING id, user_id, image, created_at, updated_at;
+RETURNING id, user_id, image, created_at, updated_at, display_name, bio;
 
 -- name: get_profile_by_user_id^
 -- A user's profile row.
-SELECT id, user_id, image, created_at, updated_at
+SELECT id, user_id, image, created_at, updated_at, display_name, bio
 FROM profile
 WHERE user_id = :user_id;
 
@@ -15,7 +15,8 @@ WHERE user_id = :user_id;
 -- columns plus the changes still waiting in profile_counter_delta (usually none).
 SELECT u.id AS user_id, u.username, u.created_at AS joined_at, pr.image,
        pr.post_count + coalesce(d.post_count, 0) AS post_count,
-       pr.likes_received + coalesce(d.likes_received, 0) AS likes_received
+       pr.likes_received + coalesce(d.likes_received, 0) AS likes_received,
+       pr.display_name, pr.bio
 FROM users u
 JOIN profile pr ON pr.user_id = u.id
 LEFT JOIN LATERAL (SELECT sum(post_count) AS post_count, sum(likes_received) AS likes_received
@@ -30,3 +31,7 @@ SET image = :image
 FROM (SELECT id, image FROM profile WHERE user_id = :user_id FOR UPDATE) AS old
 WHERE pr.id = old.id
 RETURNING old.image;
+
+-- name: update_profile_details!
+-- Set the display name and bio.
+UPDATE profile SET display_name = :display_name, bio = :bio WHERE user_id = :user_id;

@@ -11,7 +11,7 @@ SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT cou
 -- key with one join, is far faster than maintaining them row by row during COPY.
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
-TRUNCATE like_post, posts, profile_counter_delta, profile, users RESTART IDENTITY;
+TRUNCATE like_post, posts, profile_counter_delta, profile, account_token, users RESTART IDENTITY;
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
 ALTER TABLE posts DISABLE TRIGGER posts_profile_counters;
 ALTER TABLE like_post DROP CONSTRAINT like_post_user_id_fkey,

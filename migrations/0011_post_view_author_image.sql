@@ -1,0 +1,12 @@
+-- Post cards show the author's avatar beside their name: the view gains the author's profile
+-- picture (the media key; NULL when there is none), appended so CREATE OR REPLACE can keep the
+-- view's other columns as they are. One more index probe per post (profile's user_id key),
+-- inside the same statement.
+CREATE OR REPLACE VIEW post_view AS
+SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
+       p.image_width, p.image_height, p.like_count, p.created_at, p.updated_at,
+       pr.image AS author_image
+FROM posts p
+JOIN users u ON u.id = p.user_id
+LEFT JOIN profile pr ON pr.user_id = p.user_id;
+COMMENT ON VIEW post_view IS 'A post with its author''s username and profile picture: the columns of a post card (models.Post, without the viewer''s liked flag).';
