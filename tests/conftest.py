@@ -9,8 +9,9 @@ from psycopg.rows import dict_row
 from tests.support.actions import AuthActions, running_app
 from tests.support.postgres_server import empty_tables, migrated_postgresql
 
-# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_settings, s3_app_config.
-pytest_plugins = ["tests.support.s3_server"]
+# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_settings, s3_app_config; the SMTP
+# fixtures (a real aiosmtpd): smtp_server, mailbox, tls_smtp_server.
+pytest_plugins = ["tests.support.s3_server", "tests.support.smtp_server"]
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +48,8 @@ def media_root(tmp_path) -> Path:
 
 
 @pytest.fixture
-def app_config(database_url, media_root) -> dict:
-    """Settings for a test app; S3 tests override MEDIA_BACKEND."""
+def app_config(database_url, media_root, smtp_server) -> dict:
+    """Settings for a test app; S3 tests override MEDIA_BACKEND. Mail goes to the session's SMTP server."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -56,6 +57,7 @@ def app_config(database_url, media_root) -> dict:
         "MEDIA_BACKEND": "local",
         "MEDIA_ROOT": str(media_root),
         "DB_POOL_MAX_SIZE": 4,
+        **smtp_server.settings,
     }
 
 
