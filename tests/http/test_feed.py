@@ -10,7 +10,7 @@ from photoshare.web.templating import exact_time, relative_time
 from tests.support.actions import counting_statements, create_post, log_in_as, press, running_app, seed_posts, seed_user
 
 ARTICLE_RE = re.compile(r'<article class="post" data-post-id="(\d+)" data-author="([^"]+)"\s+'
-                        r'data-like-count="(\d+)" data-liked="(true|false)">')
+                        r'data-like-count="(\d+)" data-liked="(true|false)" id="post-\1">')
 NEXT_RE = re.compile(r'<a rel="next" class="button" href="(/\?before=[^"]+)"')
 
 

@@ -53,7 +53,7 @@ def test_feed_links_point_where_they_did(logged_in, db):
 def _card_post(**changes) -> Post:
     values = dict(id=9, user_id=1, author="al.ice", caption="", alt_text="", image="post/9-20250101T000000000000Z.jpg",
                   image_width=1280, image_height=960, like_count=2, created_at=datetime(2025, 1, 1, tzinfo=UTC),
-                  updated_at=datetime(2025, 1, 1, tzinfo=UTC))
+                  updated_at=datetime(2025, 1, 1, tzinfo=UTC), author_image=None)
     return Post(**(values | changes))
 
 
