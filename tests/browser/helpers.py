@@ -21,7 +21,7 @@ def register(page: Page, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    expect(page.locator(".flash")).to_contain_text(f"Welcome to photoshare, {username}!")
+    expect(page.locator(".flash-success")).to_contain_text(f"Welcome to photoshare, {username}!")
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
