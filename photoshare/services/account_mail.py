@@ -73,8 +73,10 @@ Hello {username},
 
 the email address of your photoshare account was changed from this address to {mask(new_address)}.
 
-If that was you, there is nothing to do. If it was not, log in and change it back in your account
-settings ({self.links.settings}), and change your password.
+If that was you, there is nothing to do. If it was not, log in, change it back in your account
+settings and change your password:
+
+{self.links.settings}
 """)
 
 

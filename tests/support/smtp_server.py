@@ -123,7 +123,8 @@ def mailbox(smtp_server) -> Mailbox:
 def _authenticate(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
         SMTP_USER.encode(), SMTP_PASSWORD.encode())
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd answers a refusal with 535 itself.
+    return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
 @pytest.fixture
