@@ -77,8 +77,9 @@ def new_page(browser, live_server, console):
     """Factory of pages, each in its own browser context (a separate visitor), at a given viewport."""
     contexts = []
 
-    def make(viewport: dict = DESKTOP) -> Page:
-        context = browser.new_context(base_url=live_server, viewport=viewport)
+    def make(viewport: dict = DESKTOP, **options) -> Page:
+        """options go to the browser context, e.g. java_script_enabled=False for a visitor without scripts."""
+        context = browser.new_context(base_url=live_server, viewport=viewport, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
