@@ -38,6 +38,7 @@ def exact_time(moment: datetime) -> str:
 LETTER_AVATAR_COLOURS = 6
 
 
+@functools.lru_cache(maxsize=4096)
 def letter_avatar_class(username: str) -> str:
     """The colour class of a letter avatar: the same for a name on every page, different between most names."""
     return f"avatar-c{zlib.crc32(username.lower().encode()) % LETTER_AVATAR_COLOURS}"

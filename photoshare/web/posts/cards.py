@@ -106,6 +106,8 @@ class _Links:
         self.likes = _link_format("posts.likes", post_id=_INT_STAND_IN)
         self.profile = _link_format("profiles.show", username=_STR_STAND_IN)
         self.media = _link_format("media.serve", key=_STR_STAND_IN)
+        # An author's avatar is the same markup on every card of theirs: made once, kept (keys never change).
+        self._avatars: dict[tuple[str | None, str, bool], str] = {}
 
     def media_url(self, key: str) -> str:
         """The URL of a raw (unescaped) media key."""
@@ -114,6 +116,15 @@ class _Links:
     def avatar(self, raw: Post, lazy: bool) -> str:
         """The author's avatar: the 160 px rendition of their picture, or the first letter of their name.
         Decorative (alt=""): it sits beside the name's link, which says whose it is."""
+        cache_key = (raw.author_image, raw.author, lazy)
+        markup = self._avatars.get(cache_key)
+        if markup is None:
+            if len(self._avatars) >= 4096:  # bounded: a busy server sees many authors
+                self._avatars.clear()
+            markup = self._avatars[cache_key] = self._avatar(raw, lazy)
+        return markup
+
+    def _avatar(self, raw: Post, lazy: bool) -> str:
         if raw.author_image:
             loading = ' loading="lazy" decoding="async"' if lazy else ""
             src = self.media_url(rendition_key(raw.author_image, _AVATAR_WIDTH))
