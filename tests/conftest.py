@@ -1,5 +1,7 @@
 """Fixtures: one real PostgreSQL per test session, clean tables per test, an app per test."""
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -40,6 +42,17 @@ def conn(database_url, db):
     (repositories read tuples whatever the connection's row factory)."""
     with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as connection:
         yield connection
+
+
+@pytest.fixture
+def embedded_dir() -> Path:
+    """A folder for an embedded PostgreSQL (pgserver), outside pytest's own temporary root: pytest keeps
+    that root at mode 0700 (and sets it back whenever a pytest session starts), and pgserver's server
+    runs as an unprivileged user who must reach the data folder."""
+    path = Path(tempfile.mkdtemp(prefix="photoshare-embedded-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

@@ -63,9 +63,9 @@ class Running:
             self.process.wait(timeout=STOP_SECONDS)
 
 
-def _environment(tmp_path: Path, port: int) -> dict:
+def _environment(embedded_dir: Path, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "MAIL_SERVER")}
-    env.update(INSTANCE_PATH=str(tmp_path / "instance"), MEDIA_ROOT=str(tmp_path / "media"), PORT=str(port),
+    env.update(INSTANCE_PATH=str(embedded_dir / "instance"), MEDIA_ROOT=str(embedded_dir / "media"), PORT=str(port),
                WEB_CONCURRENCY="1")
     return env
 
@@ -89,10 +89,10 @@ def venv() -> str:
     return sys.prefix
 
 
-def test_make_run_serves_with_gunicorn_and_sigterm_stops_the_embedded_postgresql(tmp_path, venv):
+def test_make_run_serves_with_gunicorn_and_sigterm_stops_the_embedded_postgresql(embedded_dir, venv):
     port = _free_port()
-    instance = tmp_path / "instance"
-    server = Running(["make", "--no-print-directory", "run", f"VENV={venv}"], _environment(tmp_path, port))
+    instance = embedded_dir / "instance"
+    server = Running(["make", "--no-print-directory", "run", f"VENV={venv}"], _environment(embedded_dir, port))
     try:
         response = _wait_for_health(f"http://127.0.0.1:{port}", server)
         assert response.headers["Server"].startswith("gunicorn"), "not served by gunicorn"
@@ -117,7 +117,7 @@ def test_make_run_serves_with_gunicorn_and_sigterm_stops_the_embedded_postgresql
         server.stop()
 
 
-def test_serve_stops_everything_when_the_server_cannot_start(tmp_path):
+def test_serve_stops_everything_when_the_server_cannot_start(embedded_dir):
     """gunicorn cannot bind a port in use: serve exits with an error instead of half-running,
     and the embedded PostgreSQL stops with it."""
     with socket.socket() as taken:
@@ -125,11 +125,11 @@ def test_serve_stops_everything_when_the_server_cannot_start(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         server = Running([str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "serve"],
-                         _environment(tmp_path, port))
+                         _environment(embedded_dir, port))
         try:
             assert server.process.wait(timeout=START_SECONDS) != 0
         finally:
             server.stop()
     assert "web exited with status" in server.output
-    postgres = _postmaster_pid(tmp_path / "instance")
+    postgres = _postmaster_pid(embedded_dir / "instance")
     assert postgres is None or not _alive(postgres)
