@@ -1,5 +1,5 @@
-# make run   install the runtime into .venv, migrate the embedded database, serve on 127.0.0.1:5000
-#            with a job worker beside the server (stopped with it)
+# make run   install the runtime into .venv, migrate, serve with gunicorn on 127.0.0.1:$PORT (5000)
+#            with a job worker beside it (both stopped together)
 # make test  install the runtime and the test tools into .venv and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -21,10 +21,11 @@ $(DEV): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(RUNTIME) $(DEV)
 
+# One process in front (make passes SIGTERM to it): it migrates, runs gunicorn and the job worker
+# and stops them, and
+# the embedded PostgreSQL after it.
 run: $(RUNTIME)
-	$(BIN)/flask --app wsgi db upgrade
-	$(BIN)/flask --app wsgi worker & worker=$$!; trap 'kill $$worker' EXIT; \
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app wsgi serve
 
 test: $(DEV)
 	$(BIN)/ruff check photoshare bench tests wsgi.py

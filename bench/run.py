@@ -52,10 +52,12 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csr
 SECRET_KEY = "benchmark-only-secret-key"  # noqa: S105 - signs cookies of a throwaway server
 # The most statements each page may run (the issue: a constant number, at most 3 for the feed).
 STATEMENT_BUDGET = {"explore_page_1": 3, "explore_90pct": 3, "profile_heaviest": 3, "post_most_liked": 3,
-                    "post_no_likes": 3, "post_50_comments": 3, "post_no_comments": 3, "like_unlike": 8,
+                    "post_no_likes": 3, "post_50_comments": 3, "post_no_comments": 3, "landing": 3, "like_unlike": 8,
                     "follow_unfollow": 8, "comment_add": 3, "upload_12mp": 6,
                     **{f"home_{who}_{depth}": 3 for who in ("follows_3", "follows_2000", "follows_star")
                        for depth in ("page_1", "90pct")}}
+# Pages measured as a visitor (no session cookie): the log-in page is the visitors' landing page.
+ANONYMOUS_PAGES = {"landing"}
 
 
 def free_port() -> int:
@@ -522,7 +524,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "post_no_likes": f"/posts/{unliked['id']}",
             "post_50_comments": f"/posts/{most_commented['id']}",
             "post_no_comments": f"/posts/{uncommented['id']}",
+            "landing": "/auth/login",
         }
+        cookies.update({name: "" for name in ANONYMOUS_PAGES})
         for who, person in home_viewers.items():
             viewer_cookie, _ = log_in(app.port, person["username"])
             pages[f"home_{who}_page_1"] = "/"

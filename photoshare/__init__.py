@@ -7,6 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from photoshare import config as config_module
 from photoshare.data import db
+from photoshare.mail import factory as mail_factory
+from photoshare.mail.outbox import Outbox
 from photoshare.media import factory as media_factory
 
 
@@ -26,12 +28,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.config["DATABASE_EMBEDDED"] = app.config["DATABASE_URL"] is None
     if app.config["DATABASE_EMBEDDED"]:
-        from photoshare.data.embedded import embedded_database_url
-        from photoshare.data.migrate import upgrade
+        from photoshare.data.embedded import embedded_database_url, warn_of_pending_migrations
 
         app.config["DATABASE_URL"] = embedded_database_url(Path(app.instance_path))
-        # The embedded database is ours alone: keep its schema current on start.
-        upgrade(app.config["DATABASE_URL"], log=lambda _msg: None)
+        # Not migrated here, where nobody would see what was applied: `flask db upgrade` and
+        # `flask serve` (make run) do it and say so. A forgotten upgrade is pointed out, once.
+        warn_of_pending_migrations(app)
 
     db.init_app(app, db.create_pool(
         app.config["DATABASE_URL"],
@@ -40,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         timeout=app.config["DB_POOL_TIMEOUT"],
     ))
     media_factory.init_app(app, media_factory.create_store(app.config))
+    mail_factory.init_app(app, Outbox(mail_factory.create_transport(app.config)))
 
     from photoshare import web
     from photoshare.cli import register_cli

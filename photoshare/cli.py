@@ -1,12 +1,14 @@
-"""Flask CLI: db upgrade/status, dbshell, media gc, seed, worker."""
+"""Flask CLI: serve, db upgrade/status, dbshell, media gc, seed, worker."""
 
 import logging
 import os
+import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from photoshare.config import PROJECT_ROOT
 from photoshare.data.migrate import status, upgrade
 from photoshare.errors import MigrationChanged
 
@@ -78,8 +80,38 @@ def media_gc(apply: bool, grace_seconds: int | None):
         click.echo(f"{count} unreferenced object(s) older than {grace_seconds} s; run with --apply to delete them.")
 
 
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1",
+              help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=lambda: int(os.environ.get("PORT", "5000")),
+              show_default="PORT or 5000", help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+              show_default="WEB_CONCURRENCY or 2", help="gunicorn worker processes.")
+def serve(host: str, port: int, workers: int):
+    """Apply pending migrations, then serve with gunicorn and a job worker until SIGTERM or Ctrl-C (`make run`).
+
+    This process stays in front: it runs the server processes and stops them together, and then
+    the embedded PostgreSQL it started (with no DATABASE_URL) stops with it.
+    """
+    from photoshare.supervisor import supervise
+
+    db_upgrade.callback()
+    # The server processes use this database (the embedded one included) rather than start their own.
+    env = {**os.environ, "DATABASE_URL": current_app.config["DATABASE_URL"]}
+    current_app.extensions["db_pool"].close()  # this process serves nothing itself
+    commands = {
+        "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--access-logfile", "-", "wsgi:app"],
+        "worker": [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+    }
+    click.echo(f"serving on http://{host}:{port}/ (gunicorn, {workers} workers) with a job worker; "
+               "SIGTERM or Ctrl-C stops them")
+    sys.exit(supervise(commands, env=env, cwd=PROJECT_ROOT, log=click.echo))
+
+
 def register_cli(app: Flask) -> None:
     """Add the commands to `flask --app wsgi`."""
+    app.cli.add_command(serve)
     app.cli.add_command(db_group)
     app.cli.add_command(dbshell)
     app.cli.add_command(media_group)

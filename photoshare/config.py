@@ -59,6 +59,18 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_MAX_FAILURES_PER_CLIENT": int(env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
         "LOGIN_WINDOW_SECONDS": int(env("LOGIN_WINDOW_SECONDS", "900")),
+        # Flask-WTF: a form's token lives as long as the session (a form left open for hours still
+        # sends); a token from another session is refused, and the form comes back with its text.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_SERVER": env("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
+        "MAIL_FROM": env("MAIL_FROM", "photoshare <noreply@localhost>"),
+        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),
+        # Links in mail are absolute: this site's address as its users reach it (unset: the request's own).
+        "PUBLIC_URL": (env("PUBLIC_URL") or "").rstrip("/") or None,
         "FEED_PAGE_SIZE": 20,
         # Accounts with this many followers become pull accounts (README, "The home feed").
         "FEED_PULL_THRESHOLD": int(env("FEED_PULL_THRESHOLD", "10000")),

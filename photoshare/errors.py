@@ -14,7 +14,7 @@ class EmailTaken(DomainError):
 
 
 class InvalidUsername(DomainError):
-    """The username breaks the rules (1-30 of letters, digits, _ and .)."""
+    """The username breaks the rule: 1-30 letters, digits, _ and ., no dot at either end, never two in a row."""
 
 
 class ProfileExists(DomainError):

@@ -15,6 +15,7 @@ class User(NamedTuple):
     email: str
     password: str
     created_at: datetime
+    email_verified_at: datetime | None  # None: the current address is not verified
 
 
 class Profile(NamedTuple):
@@ -23,6 +24,8 @@ class Profile(NamedTuple):
     image: str | None
     created_at: datetime
     updated_at: datetime
+    display_name: str  # "" when none
+    bio: str
 
 
 class ProfilePage(NamedTuple):
@@ -37,6 +40,8 @@ class ProfilePage(NamedTuple):
     follower_count: int
     following_count: int
     followed: bool  # the viewer follows this account
+    display_name: str
+    bio: str
 
 
 class Post(NamedTuple):
@@ -56,6 +61,7 @@ class Post(NamedTuple):
     updated_at: datetime
     comment_count: int
     mentions: list[str] | None  # usernames of existing accounts the caption's @names may mean
+    author_image: str | None  # the media key of the author's profile picture
     liked: bool = False
 
 
@@ -89,6 +95,23 @@ class Liker(NamedTuple):
     id: int
     username: str
     created_at: datetime
+    display_name: str
+    image: str | None  # the liker's profile picture
+
+
+class ResetRecipient(NamedTuple):
+    """The account a password-reset link is mailed to."""
+
+    user_id: int
+    username: str
+    email: str
+
+
+class TokenOwner(NamedTuple):
+    """Whose a mailed link is, and the address it was sent to."""
+
+    user_id: int
+    email: str
 
 
 class FollowChange(NamedTuple):

@@ -18,12 +18,15 @@ CREATE TABLE users (
     password    text        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT users_username_format CHECK (username ~ '^[A-Za-z0-9_.]{1,30}$'),
+    email_verified_at timestamptz,
+    -- Letters, digits, _ and ., 1-30 characters, no dot at either end, never two in a row.
+    CONSTRAINT users_username_format CHECK (username ~ '^[A-Za-z0-9_.]{1,30}$' AND username !~ '^\.|\.$|\.\.'),
     CONSTRAINT users_email_format CHECK (length(email) <= 254 AND email ~ '^[^@\s]+@[^@\s]+$'),
     -- Only a salted hash is ever stored; this catches a plain password by mistake.
     CONSTRAINT users_password_is_hash CHECK (password ~ '^[a-z0-9-]+(:[a-z0-9:]+)?\$')
 );
 COMMENT ON TABLE users IS 'People with an account. password holds a salted hash, never the password.';
+COMMENT ON COLUMN users.email_verified_at IS 'When the current email address was verified (a link sent to it was opened); NULL when it is not.';
 -- Case-insensitive uniqueness; these indexes also serve log-in by username or email.
 CREATE UNIQUE INDEX users_username_lower_key ON users (lower(username));
 CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
@@ -41,9 +44,14 @@ CREATE TABLE profile (
     follower_count  bigint  NOT NULL DEFAULT 0,
     following_count bigint  NOT NULL DEFAULT 0,
     feed_mode       text    NOT NULL DEFAULT 'push',
+    display_name    text    NOT NULL DEFAULT '',
+    bio             text    NOT NULL DEFAULT '',
     CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0),
     CONSTRAINT profile_follow_counters_nonnegative CHECK (follower_count >= 0 AND following_count >= 0),
-    CONSTRAINT profile_feed_mode_check CHECK (feed_mode IN ('push', 'pull'))
+    CONSTRAINT profile_feed_mode_check CHECK (feed_mode IN ('push', 'pull')),
+    -- One line of text: no line breaks or other control characters.
+    CONSTRAINT profile_display_name_format CHECK (length(display_name) <= 60 AND display_name !~ '[[:cntrl:]]'),
+    CONSTRAINT profile_bio_length CHECK (length(bio) <= 500)
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
 COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
@@ -51,12 +59,14 @@ COMMENT ON COLUMN profile.likes_received IS 'Derived: likes of this user''s post
 COMMENT ON COLUMN profile.follower_count IS 'Derived: number of follow rows with this user as followee_id (follow_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.following_count IS 'Derived: number of follow rows with this user as follower_id (follow_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.feed_mode IS 'push: this user''s new posts are copied into their followers'' timelines; pull: they have FEED_PULL_THRESHOLD followers or more, and their followers'' home feeds read their posts directly. Set by the post delivery job, never back to push.';
+COMMENT ON COLUMN profile.display_name IS 'The name shown above the username (at most 60 characters, one line); empty when none.';
+COMMENT ON COLUMN profile.bio IS 'A few lines about the person (at most 500 characters); empty when none.';
 -- The most followed accounts, for the suggestions of an empty home feed.
 CREATE INDEX profile_follower_count_idx ON profile (follower_count DESC, user_id);
 -- The pull accounts: few, and every home feed page looks them up.
 CREATE INDEX profile_feed_mode_pull_idx ON profile (user_id) WHERE feed_mode = 'pull';
--- Counter changes are not edits of the profile: only the picture moves updated_at.
-CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image ON profile
+-- Counter changes are not edits of the profile: the picture, name and bio move updated_at.
+CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image, display_name, bio ON profile
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 CREATE TABLE posts (
@@ -198,12 +208,14 @@ SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
        p.image_width, p.image_height, (p.like_count + coalesce(d.like_count, 0))::integer AS like_count,
        p.created_at, p.updated_at, (p.comment_count + coalesce(d.comment_count, 0))::integer AS comment_count,
        -- The CASE spares most captions the function call (it costs more than the probe of d).
-       CASE WHEN strpos(p.caption, '@') > 0 THEN mentioned_usernames(p.caption) END AS mentions
+       CASE WHEN strpos(p.caption, '@') > 0 THEN mentioned_usernames(p.caption) END AS mentions,
+       pr.image AS author_image
 FROM posts p
 JOIN users u ON u.id = p.user_id
+LEFT JOIN profile pr ON pr.user_id = p.user_id
 LEFT JOIN LATERAL (SELECT sum(like_count) AS like_count, sum(comment_count) AS comment_count
                    FROM post_counter_delta WHERE post_id = p.id) d ON true;
-COMMENT ON VIEW post_view IS 'A post with its author''s username, exact counters and the accounts its caption mentions: the columns of a post card (models.Post, without the viewer''s liked flag).';
+COMMENT ON VIEW post_view IS 'A post with its author''s username and profile picture, exact counters and the accounts its caption mentions: the columns of a post card (models.Post, without the viewer''s liked flag).';
 
 -- Add to a post's counters without waiting for another transaction's lock on the row; returns the
 -- post's author, or NULL when the post is gone (it is being deleted: nothing left to count).
@@ -985,3 +997,30 @@ COMMENT ON TABLE procrastinate_jobs IS 'The job queue (procrastinate): one row p
 COMMENT ON TABLE procrastinate_events IS 'The job queue''s history (procrastinate): each job''s state changes with their times.';
 COMMENT ON TABLE procrastinate_periodic_defers IS 'Periodic jobs already queued (procrastinate), so that several workers queue each run once.';
 COMMENT ON TABLE procrastinate_workers IS 'Running workers and their last heartbeat (procrastinate): jobs of a worker whose heartbeat stopped are retried.';
+-- Password-reset and email-verification links. Only the SHA-256 of a token is kept: a copy of the
+-- table (a backup, a replica, a psql session) cannot be turned into working links. A token is used
+-- at most once (used_at), and only before expires_at.
+CREATE TABLE account_token (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id     bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose     text        NOT NULL,
+    token_hash  bytea       NOT NULL,
+    email       text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL,
+    used_at     timestamptz,
+    CONSTRAINT account_token_purpose CHECK (purpose IN ('password_reset', 'email_verification')),
+    CONSTRAINT account_token_hash_is_sha256 CHECK (octet_length(token_hash) = 32),
+    CONSTRAINT account_token_expires_after_creation CHECK (expires_at > created_at),
+    -- Looking a link up is one probe of this index.
+    CONSTRAINT account_token_token_hash_key UNIQUE (token_hash)
+);
+COMMENT ON TABLE account_token IS 'Password-reset and email-verification links sent by mail: the SHA-256 of each token (never the token), the address it went to, its expiry and when it was used. Rows a day past expiry are pruned.';
+COMMENT ON COLUMN account_token.email IS 'The address the link was sent to; a verification link verifies only this address.';
+-- A user's recent tokens of one kind (the per-hour cap, voiding the others); also serves the foreign key.
+CREATE INDEX account_token_user_id_purpose_created_at_idx ON account_token (user_id, purpose, created_at);
+-- Pruning of expired tokens.
+CREATE INDEX account_token_expires_at_idx ON account_token (expires_at);
+CREATE TRIGGER account_token_set_updated_at BEFORE UPDATE ON account_token
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();

@@ -1,5 +1,7 @@
 """Fixtures: one real PostgreSQL per test session, clean tables per test, an app per test."""
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -9,8 +11,9 @@ from psycopg.rows import dict_row
 from tests.support.actions import AuthActions, running_app
 from tests.support.postgres_server import empty_tables, migrated_postgresql
 
-# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_settings, s3_app_config.
-pytest_plugins = ["tests.support.s3_server"]
+# The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_settings, s3_app_config; the SMTP
+# fixtures (a real aiosmtpd): smtp_server, mailbox, tls_smtp_server.
+pytest_plugins = ["tests.support.s3_server", "tests.support.smtp_server"]
 
 
 @pytest.fixture(scope="session")
@@ -42,13 +45,24 @@ def conn(database_url, db):
 
 
 @pytest.fixture
+def embedded_dir() -> Path:
+    """A folder for an embedded PostgreSQL (pgserver), outside pytest's own temporary root: pytest keeps
+    that root at mode 0700 (and sets it back whenever a pytest session starts), and pgserver's server
+    runs as an unprivileged user who must reach the data folder."""
+    path = Path(tempfile.mkdtemp(prefix="photoshare-embedded-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
 def media_root(tmp_path) -> Path:
     return tmp_path / "media"
 
 
 @pytest.fixture
-def app_config(database_url, media_root) -> dict:
-    """Settings for a test app; S3 tests override MEDIA_BACKEND."""
+def app_config(database_url, media_root, smtp_server) -> dict:
+    """Settings for a test app; S3 tests override MEDIA_BACKEND. Mail goes to the session's SMTP server."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -56,6 +70,7 @@ def app_config(database_url, media_root) -> dict:
         "MEDIA_BACKEND": "local",
         "MEDIA_ROOT": str(media_root),
         "DB_POOL_MAX_SIZE": 4,
+        **smtp_server.settings,
     }
 
 

@@ -3,6 +3,9 @@
 import warnings
 from pathlib import Path
 
+import psycopg
+from flask import Flask
+
 
 def embedded_database_url(instance_path: Path) -> str:
     """Start (or join) the PostgreSQL server kept in instance/pgdata and return its URL."""
@@ -25,3 +28,22 @@ def psql_executable(embedded: bool) -> str:
 
         return str(POSTGRES_BIN_PATH / "psql")
     return "psql"
+
+
+def warn_of_pending_migrations(app: Flask) -> None:
+    """At the first request, log the migrations the embedded database lacks and the command that applies them."""
+    checked = []
+
+    def check() -> None:
+        if checked:
+            return
+        checked.append(True)
+        from photoshare.data.migrate import status
+
+        with psycopg.connect(app.config["DATABASE_URL"], autocommit=True) as conn:
+            pending = [st.name for st in status(conn) if st.state != "applied"]
+        if pending:
+            app.logger.warning("the embedded database lacks %d migration(s) (%s): run `flask --app wsgi db upgrade`",
+                               len(pending), ", ".join(pending))
+
+    app.before_request(check)

@@ -76,11 +76,24 @@ def upgrade(conninfo: str, directory: Path = MIGRATIONS_DIR, log=print) -> list[
                 if st.state != "pending":
                     continue
                 mf = files[st.name]
-                with conn.transaction():
-                    conn.execute(mf.sql)
-                    migration_queries.insert_applied_migration(conn, name=mf.name, checksum=mf.checksum)
+                notices: list[str] = []
+
+                # A migration says what it did to existing rows with RAISE NOTICE: the operator reads it.
+                # Read inside the handler: psycopg's notice object is valid only there.
+                def keep(notice, notices=notices):
+                    notices.append(f"  {(notice.severity_nonlocalized or 'notice').lower()}: {notice.message_primary}")
+
+                conn.add_notice_handler(keep)
+                try:
+                    with conn.transaction():
+                        conn.execute(mf.sql)
+                        migration_queries.insert_applied_migration(conn, name=mf.name, checksum=mf.checksum)
+                finally:
+                    conn.remove_notice_handler(keep)
                 applied_now.append(mf.name)
                 log(f"applied {mf.name}")
+                for line in notices:
+                    log(line)
         finally:
             migration_queries.unlock_migrations(conn)
     return applied_now

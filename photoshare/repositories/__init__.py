@@ -1,5 +1,6 @@
 """Repositories: a connection in, typed records out. They never commit; the caller does."""
 
+from photoshare.repositories.account_tokens import AccountTokenRepository, TokenPurpose
 from photoshare.repositories.comments import CommentRepository
 from photoshare.repositories.follows import FollowRepository
 from photoshare.repositories.jobs import JobRepository
@@ -11,5 +12,6 @@ from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
-__all__ = ["CommentRepository", "FollowRepository", "JobRepository", "LikeRepository", "LoginAttemptRepository",
-           "MediaRepository", "PostRepository", "ProfileRepository", "TimelineRepository", "UserRepository"]
+__all__ = ["AccountTokenRepository", "CommentRepository", "FollowRepository", "JobRepository", "LikeRepository",
+           "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository", "TimelineRepository",
+           "TokenPurpose", "UserRepository"]

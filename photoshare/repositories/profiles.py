@@ -40,3 +40,8 @@ class ProfileRepository:
         """Point the profile at a new image key (or none); returns the replaced key."""
         require_unit_of_work(self.conn)
         return queries.set_profile_image(self.conn, user_id=user_id, image=key)
+
+    def set_details(self, user_id: int, display_name: str, bio: str) -> None:
+        """Set the display name and bio."""
+        require_unit_of_work(self.conn)
+        queries.update_profile_details(self.conn, user_id=user_id, display_name=display_name, bio=bio)

@@ -1,5 +1,8 @@
 """Accounts."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import psycopg
 from psycopg import errors as pgerrors
 
@@ -7,6 +10,21 @@ from photoshare.data.queries import fetch_record, fetch_values, queries
 from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
 from photoshare.models import User
 from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
+
+
+@contextmanager
+def _account_rules(username: str, email: str) -> Iterator[None]:
+    """The constraints a username and email must meet, as the domain errors that name them."""
+    try:
+        yield
+    except pgerrors.UniqueViolation as exc:
+        if exc.diag.constraint_name == "users_email_lower_key":
+            raise EmailTaken(email) from exc
+        raise UsernameTaken(username) from exc
+    except pgerrors.CheckViolation as exc:
+        if exc.diag.constraint_name == "users_username_format":
+            raise InvalidUsername(username) from exc
+        raise
 
 
 class UserRepository:
@@ -17,19 +35,21 @@ class UserRepository:
 
     def add(self, username: str, email: str, password_hash: str) -> User:
         """Insert a user; raises UsernameTaken, EmailTaken or InvalidUsername."""
-        try:
-            with savepoint(self.conn):
-                user = fetch_record(self.conn, queries.insert_user, User, username=username, email=email,
-                                    password=password_hash)
-        except pgerrors.UniqueViolation as exc:
-            if exc.diag.constraint_name == "users_email_lower_key":
-                raise EmailTaken(email) from exc
-            raise UsernameTaken(username) from exc
-        except pgerrors.CheckViolation as exc:
-            if exc.diag.constraint_name == "users_username_format":
-                raise InvalidUsername(username) from exc
-            raise
-        return user
+        with _account_rules(username, email), savepoint(self.conn):
+            return fetch_record(self.conn, queries.insert_user, User, username=username, email=email,
+                                password=password_hash)
+
+    def update_account(self, user_id: int, username: str, email: str) -> User | None:
+        """Change the username and email (a new address is unverified again); raises UsernameTaken,
+        EmailTaken or InvalidUsername, and returns None for a missing user."""
+        with _account_rules(username, email), savepoint(self.conn):
+            return fetch_record(self.conn, queries.update_user_account, User, id=user_id, username=username,
+                                email=email)
+
+    def mark_email_verified(self, user_id: int, email: str) -> bool:
+        """Record that `email` reaches the user; False when it is no longer their address."""
+        require_unit_of_work(self.conn)
+        return queries.mark_email_verified(self.conn, id=user_id, email=email) is not None
 
     def get(self, user_id: int) -> User | None:
         """A user by id, or None."""

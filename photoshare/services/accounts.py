@@ -1,10 +1,12 @@
-"""Accounts: signing up, changing the password, and erasing everything an account holds."""
+"""Accounts: signing up, changing the username, email or password, and erasing everything an account holds."""
 
 import psycopg
 
 from photoshare.media.store import MediaStore
 from photoshare.models import User
 from photoshare.repositories import ProfileRepository, UserRepository
+from photoshare.services.account_mail import AccountMail
+from photoshare.services.email_verification import send_verification
 from photoshare.services.passwords import hash_password
 from photoshare.services.write_order import delete_unreferenced
 
@@ -14,6 +16,25 @@ def register_account(conn: psycopg.Connection, username: str, email: str, passwo
     with conn.transaction():
         user = UserRepository(conn).add(username, email, hash_password(password))
         ProfileRepository(conn).add(user.id)
+    return user
+
+
+def change_account(conn: psycopg.Connection, mail: AccountMail, user_id: int, username: str, email: str) -> User:
+    """Change the username and email under the sign-up rules; raises UsernameTaken, EmailTaken or
+    InvalidUsername.
+
+    A new address is unverified until its link is opened (one is mailed to it), and the previous
+    address is told of the change. The old username is free for anyone afterwards, and its
+    profile URL is a 404 (no redirect that could later lead to someone else). Media keys are
+    unaffected: they keep the name they were made with.
+    """
+    users = UserRepository(conn)
+    before = users.get(user_id)
+    with conn.transaction():
+        user = users.update_account(user_id, username, email)
+    if before.email.lower() != user.email.lower():
+        send_verification(conn, mail, user)
+        mail.address_changed(before.email, user.email, user.username)
     return user
 
 

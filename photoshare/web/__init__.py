@@ -8,10 +8,27 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
-    from photoshare.web import auth, errorpages, follows, health, media_routes, posts, profiles, security, templating
+    from photoshare.web import (
+        auth,
+        errorpages,
+        follows,
+        forms,
+        health,
+        media_routes,
+        posts,
+        profiles,
+        security,
+        templating,
+        uploads,
+    )
     from photoshare.web.comments.routes import bp as comments_bp
+    from photoshare.web.urls import UsernameConverter
 
+    app.url_map.converters["username"] = UsernameConverter
+    # Before CSRFProtect's check, which is the first to read a form: an upload form's larger limit.
+    uploads.init_app(app)
     csrf.init_app(app)
+    forms.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -2,7 +2,6 @@
 
 import psycopg
 from flask import Flask, g, render_template
-from flask_wtf.csrf import CSRFError
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -29,7 +28,7 @@ def render_error(code: int, message: str | None = None):
 
 
 def init_app(app: Flask) -> None:
-    """Register handlers for HTTP errors, CSRF failures and outages."""
+    """Register handlers for HTTP errors and outages (CSRF failures: web/forms.py)."""
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -37,10 +36,6 @@ def init_app(app: Flask) -> None:
         if exc.code == 413:
             message = f"That file is too large. The limit is {app.config['MAX_UPLOAD_MB']} MB."
         return render_error(exc.code or 500, message)
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):
-        return render_error(400, "The form expired or was not sent from this site. Please try again.")
 
     @app.errorhandler(psycopg.DataError)
     def unstorable_value(exc):

@@ -1,6 +1,7 @@
 """Template helpers: relative times, image URLs with renditions."""
 
 import functools
+import zlib
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
@@ -34,6 +35,15 @@ def exact_time(moment: datetime) -> str:
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d} UTC"
 
 
+LETTER_AVATAR_COLOURS = 6
+
+
+@functools.lru_cache(maxsize=4096)
+def letter_avatar_class(username: str) -> str:
+    """The colour class of a letter avatar: the same for a name on every page, different between most names."""
+    return f"avatar-c{zlib.crc32(username.lower().encode()) % LETTER_AVATAR_COLOURS}"
+
+
 def media_url(key: str, width: int | None = None) -> str:
     """URL of an image, or of its rendition of the given width."""
     return current_app.extensions["url_builder"]("media.serve", key=rendition_key(key, width) if width else key)
@@ -55,3 +65,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["exacttime"] = exact_time
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["icon"] = icon
+    app.jinja_env.globals["letter_avatar_class"] = letter_avatar_class

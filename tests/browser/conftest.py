@@ -91,6 +91,7 @@ def new_page(browser, live_server, console):
     contexts = []
 
     def make(viewport: dict = DESKTOP, **options) -> Page:
+        """options go to the browser context, e.g. java_script_enabled=False for a visitor without scripts."""
         context = browser.new_context(base_url=live_server, viewport=viewport, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

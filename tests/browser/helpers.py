@@ -21,7 +21,7 @@ def register(page: Page, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    expect(page.locator(".flash")).to_contain_text(f"Welcome to photoshare, {username}!")
+    expect(page.locator(".flash-success")).to_contain_text(f"Welcome to photoshare, {username}!")
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -29,7 +29,9 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.goto("/auth/login")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    # Wait for the whole next page: a test that reads it at once must not see it half parsed.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Log in").click()
 
 
 def broken_images(page: Page) -> list[str]:

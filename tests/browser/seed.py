@@ -27,8 +27,9 @@ def add_user(app, username: str, with_picture: bool = False) -> int:
 
 
 def add_posts(app, user_id: int, captions: list[str], per_transaction: int = 1,
-              alt_texts: list[str] | None = None, sizes: list[tuple[int, int]] | None = None) -> list[int]:
-    """Create posts with real stored images; posts in one transaction share a created_at."""
+              alt_texts: list[str] | None = None, sizes: list[tuple[int, int]] | None = None,
+              images: list[bytes] | None = None) -> list[int]:
+    """Create posts with real stored images (generated, or `images`); posts in one transaction share a created_at."""
     ids = []
     with app.app_context():
         store = get_store()
@@ -37,7 +38,7 @@ def add_posts(app, user_id: int, captions: list[str], per_transaction: int = 1,
             with transaction():
                 for i in range(start, min(start + per_transaction, len(captions))):
                     size = sizes[i % len(sizes)] if sizes else (640, 480)
-                    image = process_image(landscape(i, size), "post")
+                    image = process_image(images[i] if images else landscape(i, size), "post")
                     post_id = posts.reserve_id()
                     key = new_post_key(post_id, image.ext)
                     put_image(store, key, image)

@@ -57,9 +57,9 @@ def test_schema_sql_loads_with_psql(empty_database):
     assert result.returncode == 0, result.stderr
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
-    assert tables == ("comment,follow,like_post,login_attempt,post_counter_delta,posts,procrastinate_events,"
-                      "procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,profile,"
-                      "profile_counter_delta,timeline,users")
+    assert tables == ("account_token,comment,follow,like_post,login_attempt,post_counter_delta,posts,"
+                      "procrastinate_events,procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,"
+                      "profile,profile_counter_delta,timeline,users")
 
 
 def test_data_model_columns_are_all_there(empty_database):
@@ -208,3 +208,29 @@ def test_profile_counters_migration_counts_existing_posts_and_likes(empty_databa
         rows = conn.execute("SELECT u.username, pr.post_count, pr.likes_received FROM profile pr "
                             "JOIN users u ON u.id = pr.user_id ORDER BY u.username").fetchall()
     assert rows == [("ann", 3, 3), ("ben", 0, 0)]
+
+
+def test_username_rule_migration_renames_breaking_names_and_says_so(empty_database, tmp_path):
+    url = empty_database("upgrade_usernames")
+    directory = _copy_migrations(tmp_path)
+    held_back = {p.name: p.read_text() for p in directory.glob("*.sql") if p.name >= "0008"}
+    for name in held_back:
+        (directory / name).unlink()
+    upgrade(url, directory, log=lambda _m: None)
+    names = [".", "..", ".alice", "alice", "alice.", "a..b", "Bob.", "ok.name", "." + "x" * 29]
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in names:
+            conn.execute("INSERT INTO users (username, email, password) VALUES (%s, %s, 'scrypt:1:1:1$s$h')",
+                         (name, f"{len(name)}-{abs(hash(name))}@example.com"))
+    for name, text in held_back.items():
+        (directory / name).write_text(text)
+    log: list[str] = []
+    upgrade(url, directory, log=log.append)
+    with psycopg.connect(url) as conn:
+        renamed = [row[0] for row in conn.execute("SELECT username FROM users ORDER BY id")]
+    # Dots at the ends dropped, runs of dots made one; a taken result gets "_<id>"; nothing left: "user".
+    assert renamed == ["user", "user_2", "alice_3", "alice", "alice_5", "a.b", "Bob", "ok.name", "x" * 29]
+    notices = [line for line in log if "renamed user" in line]
+    assert len(notices) == 7
+    assert '  notice: renamed user 1 from "." to "user" (the old name breaks the username rule)' in log
+    assert log.index("applied 0019_username_rule.sql") < log.index(notices[0])

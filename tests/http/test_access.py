@@ -31,13 +31,17 @@ PROTECTED = [
     ("GET", "/settings/password"),
     ("POST", "/settings/password"),
     ("POST", "/settings/delete-account"),
+    ("GET", "/settings/account"),
+    ("POST", "/settings/account"),
+    ("POST", "/settings/verify-email"),
 ]
-PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "health.healthz", "static", "media.serve"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "auth.forgot_password", "auth.reset_password",
+                    "auth.verify_email", "health.healthz", "static", "media.serve"}
 
 
 # POST-only routes cannot be returned to after log-in; without a Referer there is no next.
 POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/posts/1/comments", "/comments/1/delete",
-             "/settings/delete-account", "/u/alice/follow", "/u/alice/unfollow"}
+             "/settings/delete-account", "/settings/verify-email", "/u/alice/follow", "/u/alice/unfollow"}
 
 
 def assert_redirects_to_login(response, path: str) -> None:
@@ -77,12 +81,17 @@ def test_every_route_outside_the_public_ones_requires_login(app, client):
     assert checked == set(PROTECTED) - {("GET", "/?before=abc")}
 
 
-@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/healthz", "/static/app.css",
-                                  "/static/likes.js"])
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/auth/forgot", "/healthz", "/static/app.css",
+                                  "/static/likes.js", "/static/forms.js", "/static/uploads.js",
+                                  "/static/landing/lake.svg"])
 def test_public_pages_need_no_login(client, path):
     assert client.get(path).status_code == 200
 
 
-def test_login_page_flashes_why(client):
-    response = client.get("/settings/profile", follow_redirects=True)
-    assert "Please log in to see this page." in response.get_data(as_text=True)
+def test_a_deep_link_says_why_it_led_to_the_landing_page(client):
+    page = client.get("/settings/profile", follow_redirects=True).get_data(as_text=True)
+    assert "Log in to see that page: you will go straight there." in page
+    assert "Create an account" in page and 'name="login"' in page
+    # Sent from the feed, a visitor just sees the landing page: no message about a page they never asked for.
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Log in to see that page" not in page and "Please log in" not in page

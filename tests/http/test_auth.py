@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.support.actions import PASSWORD, SEEDED_HASH, AuthActions, csrf_token, running_app, seed_user
+from tests.support.actions import CSRF_RE, PASSWORD, SEEDED_HASH, AuthActions, csrf_token, running_app, seed_user
 
 
 def users(db):
@@ -73,18 +73,28 @@ def test_duplicate_username_or_email_in_another_case(app, db, first, second, fie
     assert not is_logged_in(other)
 
 
+USERNAME_RULE = "Use 1 to 30 letters, digits, underscores or dots, with no dot at the start or end and no two in a row."
+
+
 @pytest.mark.parametrize(("username", "email", "password", "confirm", "message"), [
-    ("alice", "alice@example.com", "short", "short", "Use at least 8 characters."),
+    ("alice", "alice@example.com", "short", "short", "Use 8 to 128 characters."),
+    # Over the limit: refused, in both fields, with the limit stated (never cut to fit).
+    ("alice", "alice@example.com", "x" * 129, "x" * 129, "Use 8 to 128 characters."),
+    (".", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
+    ("..", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
+    (".alice", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
+    ("alice.", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
+    ("al..ice", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
     ("alice", "alice@example.com", "correct horse", "correct horsE", "The passwords do not match."),
     ("alicealice", "alice@example.com", "AliceAlice", "AliceAlice", "The password must not be your username."),
-    ("al ice", "alice@example.com", PASSWORD, PASSWORD, "Use 1 to 30 letters, digits, underscores or dots."),
-    ("al-ice", "alice@example.com", PASSWORD, PASSWORD, "Use 1 to 30 letters, digits, underscores or dots."),
-    ("a" * 31, "alice@example.com", PASSWORD, PASSWORD, "Use 1 to 30 letters, digits, underscores or dots."),
+    ("al ice", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
+    ("al-ice", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
+    ("a" * 31, "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
     ("", "alice@example.com", PASSWORD, PASSWORD, "This field is required."),
     ("alice", "not-an-email", PASSWORD, PASSWORD, "Enter a valid email address."),
     ("alice", "alice@", PASSWORD, PASSWORD, "Enter a valid email address."),
     ("alice", "ali\x00ce@example.com", PASSWORD, PASSWORD, "Enter a valid email address."),
-    ("alice\nbob", "alice@example.com", PASSWORD, PASSWORD, "Use 1 to 30 letters, digits, underscores or dots."),
+    ("alice\nbob", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
 ])
 def test_register_rejects_bad_input(auth, db, username, email, password, confirm, message):
     response = auth.register(username, email=email, password=password, confirm=confirm)
@@ -188,11 +198,14 @@ def test_logout_is_a_post_with_csrf(logged_in):
 
 
 @pytest.mark.parametrize("path", ["/auth/login", "/auth/register"])
-def test_csrf_missing_is_400(client, db, path):
-    response = client.post(path, data={"login": "alice", "username": "alice", "email": "a@example.com",
-                                       "password": PASSWORD, "confirm": PASSWORD})
+def test_csrf_missing_is_400_and_the_form_comes_back_with_its_text(client, db, path):
+    response = client.post(path, data={"login": "alice.liddell", "username": "alice.liddell",
+                                       "email": "a@example.com", "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 400
-    assert "The form expired or was not sent from this site." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Nothing was saved" in page and "please check it and send it again" in page
+    assert 'value="alice.liddell"' in page
+    assert CSRF_RE.search(page), "the form comes back with a token of this session"
     assert users(db) == []
 
 

@@ -11,7 +11,8 @@ from photoshare.web.templating import exact_time, relative_time
 from tests.support.actions import counting_statements, create_post, log_in_as, press, running_app, seed_posts, seed_user
 
 ARTICLE_RE = re.compile(r'<article class="post" data-post-id="(\d+)" data-author="([^"]+)"\s+'
-                        r'data-like-count="(\d+)" data-liked="(true|false)" data-comment-count="\d+">')
+                        r'data-like-count="(\d+)" data-liked="(true|false)" data-comment-count="\d+"\s+'
+                        r'id="post-\1">')
 NEXT_RE = re.compile(r'<a rel="next" class="button" href="(/explore\?before=[^"]+)"')
 
 

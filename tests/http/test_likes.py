@@ -41,21 +41,24 @@ def test_like_and_unlike_are_idempotent(another_client, post_id, db):
         assert like_count(db, post_id) == 0
 
 
-def test_like_returns_to_the_page_the_user_was_on(another_client, post_id):
+def test_like_returns_to_the_post_on_the_page_the_user_was_on(another_client, post_id):
+    """Without JavaScript a like reloads the page: the anchor brings the liked post back into view."""
     response = press(another_client, post_id, "like")
-    assert response.headers["Location"] == f"/posts/{post_id}"
+    assert response.headers["Location"] == f"/posts/{post_id}#post-{post_id}"
     token = csrf_token(another_client, "/")
     back = another_client.post(f"/posts/{post_id}/unlike?next=/%3Fbefore%3Dabc", data={"csrf_token": token})
-    assert back.headers["Location"] == "/?before=abc"
-    from_form = another_client.post(f"/posts/{post_id}/like", data={"csrf_token": token, "next": "/u/alice"})
-    assert from_form.headers["Location"] == "/u/alice"
+    assert back.headers["Location"] == f"/?before=abc#post-{post_id}"
+    from_form = another_client.post(f"/posts/{post_id}/like", data={"csrf_token": token, "next": "/u/alice#top"})
+    assert from_form.headers["Location"] == f"/u/alice#post-{post_id}"
+    # The anchor names the card's id.
+    assert f'id="post-{post_id}"' in another_client.get("/explore").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example"])
 def test_like_never_redirects_off_site(another_client, post_id, target):
     response = another_client.post(f"/posts/{post_id}/like", query_string={"next": target},
                                    data={"csrf_token": csrf_token(another_client, "/")})
-    assert response.headers["Location"] == f"/posts/{post_id}"
+    assert response.headers["Location"] == f"/posts/{post_id}#post-{post_id}"
 
 
 def test_like_answers_json_when_asked(logged_in, another_client, post_id):
@@ -119,10 +122,11 @@ def test_likers_page_is_keyset_paginated(logged_in, post_id, db):
             db.execute("INSERT INTO like_post (user_id, post_id, created_at) VALUES (%s, %s, '2024-05-01')",
                        (uid, post_id))
     first = logged_in.get(f"/posts/{post_id}/likes").get_data(as_text=True)
-    assert first.count('<li><a href="/u/fan') == 50
+    assert first.count('<li class="user" data-username="fan') == 50
     next_url = re.search(r'<a rel="next" class="button" href="([^"]+)"', first).group(1).replace("&amp;", "&")
     second = logged_in.get(next_url).get_data(as_text=True)
-    names = re.findall(r'href="/u/(fan\d+)"', first) + re.findall(r'href="/u/(fan\d+)"', second)
+    names = re.findall(r'class="author" href="/u/(fan\d+)"', first) + re.findall(r'class="author" href="/u/(fan\d+)"',
+                                                                                  second)
     assert sorted(names) == sorted(f"fan{i:02d}" for i in range(55))
     assert 'rel="next"' not in second
     assert logged_in.get(f"/posts/{post_id}/likes?before=%%%").status_code == 400
@@ -139,7 +143,8 @@ def test_script_is_served_and_allowed_by_the_csp(client):
     # Only external scripts: an inline one would be blocked by the CSP.
     assert '<script src="/static/likes.js" defer></script>' in html
     assert '<script src="/static/follows.js" defer></script>' in html
-    assert html.count("<script") == 2
+    assert '<script src="/static/forms.js" defer></script>' in html
+    assert html.count("<script") == html.count("<script src=") == 3
 
 
 # --- concurrency ------------------------------------------------------------------------------

@@ -166,7 +166,7 @@ def test_post_page_shows_image_author_caption_time_and_likes(logged_in, db):
     assert re.search(r'<img src="/media/post/\d+-\d+T\d+Z\.png"', html)
     assert '<a class="author" href="/u/alice">alice</a>' in html
     # Line breaks are kept (the caption keeps them; CSS shows them with white-space: pre-line).
-    assert "first line\nsecond line</span></p>" in html
+    assert '<span class="caption-text">first line\nsecond line</span></p>' in html
     assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d UTC">now</time>', html)
     assert '<span class="count">0</span> likes' in html
     assert f'href="/posts/{post_id}/likes"' in html

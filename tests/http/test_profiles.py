@@ -46,12 +46,12 @@ def test_profile_page_shows_counts_join_date_and_grid(logged_in, another_client,
     db.execute("UPDATE users SET created_at = '2023-04-05 10:00+00' WHERE username = 'alice'")
     html = another_client.get("/u/alice").get_data(as_text=True)
     assert ('<section class="profile" data-username="alice" data-post-count="2"\n'
-            '         data-follower-count="0" data-following-count="0">') in html
+            '         data-follower-count="0" data-following-count="0"') in html
     assert "<strong>2</strong> posts" in html
     assert "<strong>3</strong> likes received" in html
     assert 'title="2023-04-05 10:00 UTC">April 2023</time>' in html
     # No picture yet: a placeholder, not an <img class="avatar">.
-    assert 'class="avatar avatar-placeholder' in html and '<img class="avatar"' not in html
+    assert 'class="avatar avatar-letter' in html and '<img class="avatar' not in html
     grid = [int(i) for i in re.findall(r'<article class="post grid-item" data-post-id="(\d+)"', html)]
     assert grid == [second, first]
     assert re.search(rf'data-post-id="{second}" data-author="alice"\s+data-like-count="2" data-liked="true"', html)
@@ -113,7 +113,7 @@ def test_profile_statement_count_does_not_grow_with_posts(app, db, monkeypatch):
 def test_settings_page(logged_in):
     html = logged_in.get("/settings/profile").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in html
-    assert '<label for="image">' in html and '<label for="delete-password">' in html
+    assert '<label for="image">' in html and '<label for="password">Your password</label>' in html
     assert 'href="/settings/password"' in html
     # Nothing to remove yet.
     assert 'name="remove"' not in html
@@ -126,7 +126,7 @@ def test_upload_replace_remove_keeps_one_object_per_profile(logged_in, db, media
     assert PROFILE_KEY_RE.match(first) and first.endswith(".png")
     assert stored_files(media_root) == expected_keys(first)
     page = logged_in.get("/u/alice").get_data(as_text=True)
-    assert '<img class="avatar" src="/media/profile/alice-' in page
+    assert '<img class="avatar avatar-120" src="/media/profile/alice-' in page
 
     # The extension follows the decoded format, not the file name.
     assert upload_profile_picture(logged_in, image_bytes("JPEG", (300, 300)), "me.png").status_code == 302
@@ -140,7 +140,7 @@ def test_upload_replace_remove_keeps_one_object_per_profile(logged_in, db, media
     assert remove_profile_picture(logged_in).status_code == 302
     assert profile_image(db) is None
     assert stored_files(media_root) == set()
-    assert 'class="avatar avatar-placeholder' in logged_in.get("/u/alice").get_data(as_text=True)
+    assert 'class="avatar avatar-letter' in logged_in.get("/u/alice").get_data(as_text=True)
     # Removing again is harmless.
     assert remove_profile_picture(logged_in).status_code == 302
 
@@ -178,7 +178,7 @@ def change_password(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
 
 @pytest.mark.parametrize(("current", "new", "confirm", "message"), [
     ("wrong password", NEW_PASSWORD, None, "That is not your current password."),
-    (PASSWORD, "short", None, "Use at least 8 characters."),
+    (PASSWORD, "short", None, "Use 8 to 128 characters."),
     (PASSWORD, NEW_PASSWORD, "something else", "The passwords do not match."),
 ])
 def test_password_change_rejects_bad_input(logged_in, db, current, new, confirm, message):

@@ -144,7 +144,7 @@ def test_like_next_never_leaves_the_site(logged_in, action):
         by_form = logged_in.post(f"/posts/{post_id}/{action}", data={"csrf_token": token, "next": target})
         for response in (by_query, by_form):
             assert response.status_code == 302
-            assert response.headers["Location"] == f"/posts/{post_id}", target
+            assert response.headers["Location"] == f"/posts/{post_id}#post-{post_id}", target
             assert_local(response.headers["Location"])
     local = logged_in.post(f"/posts/{post_id}/{action}?next=/u/alice", data={"csrf_token": token})
-    assert local.headers["Location"] == "/u/alice"
+    assert local.headers["Location"] == f"/u/alice#post-{post_id}"

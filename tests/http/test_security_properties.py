@@ -15,7 +15,10 @@ from tests.support.actions import PASSWORD, create_post, csrf_token, stored_text
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # \Z, not $: Python's $ also matches before a final newline, PostgreSQL's does not.
-USERNAME = re.compile(r"^[A-Za-z0-9_.]{1,30}\Z")
+# Letters, digits, _ and ., 1-30 of them, no dot at either end and never two in a row (DESIGN.md).
+USERNAME = re.compile(r"^(?!\.)(?!.*\.\.)[A-Za-z0-9_.]{1,30}(?<!\.)\Z")
+# Names the rule refuses although every character is allowed: the dots' places decide.
+DOTTED = st.sampled_from([".", "..", "...", ".a", "a.", "a..b", "_._", "a.b.c", "a" * 29 + "."])
 any_text = st.text(max_size=300) | st.sampled_from(["'", '"', ";", "--", "\x00", "\\", "%", "_", "' OR 1=1 --"])
 storable_text = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]),
                         max_size=2200)
@@ -42,8 +45,9 @@ def test_lookups_return_a_match_or_nothing(conn, text):
 
 
 @PROPERTY
-@given(username=any_text, email=any_text)
+@given(username=any_text | DOTTED, email=any_text)
 @example(username="bob\n", email="bob@example.com")
+@example(username="..", email="dots@example.com")
 def test_add_user_stores_exactly_or_refuses(conn, username, email):
     with conn.transaction(force_rollback=True):
         users = UserRepository(conn)
@@ -91,8 +95,11 @@ def test_edit_form_saves_any_caption_or_says_why(logged_in, db, caption):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(username=any_text)
+@given(username=any_text | DOTTED)
 @example(username="alice\n")
+@example(username="..")
+@example(username="a..b")
+@example(username="alice.")
 @example(username=" bob ")
 @example(username="Robert'); DROP TABLE users;--")
 def test_register_form_accepts_exactly_the_username_rule(app, db, username):

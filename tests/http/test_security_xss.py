@@ -81,7 +81,7 @@ def test_flashed_messages_and_likers_show_usernames_as_text(app, logged_in):
     post_id = create_post(logged_in, caption=PAYLOAD)
     press(client, post_id, "like")
     likers = logged_in.get(f"/posts/{post_id}/likes").get_data(as_text=True)
-    assert '<a href="/u/x.y_z">x.y_z</a>' in likers
+    assert '<a class="author" href="/u/x.y_z">x.y_z</a>' in likers
     assert_inert(likers)
 
 

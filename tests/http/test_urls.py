@@ -33,7 +33,7 @@ def test_same_url_as_flask(app, endpoint, values):
 
 # Values for each kind of route argument, awkward ones included (quoting, dots, a slash in a path).
 _ARGUMENT_VALUES = {"int": [7, 9223372036854775807], "path": ["post/12-20250101T000000000000Z-640.jpg", "a b/c%d"],
-                    "default": ["al.ice_9", "a b&c/d%e", "é"]}
+                    "default": ["al.ice_9", "a b&c/d%e", "é"], "username": ["al.ice_9", "Bob", "a_b.c"]}
 
 
 def test_every_route_builds_as_flask_builds_it(app):
@@ -75,7 +75,8 @@ def test_feed_links_point_where_they_did(logged_in, db):
 def _card_post(**changes) -> Post:
     values = dict(id=9, user_id=1, author="al.ice", caption="", alt_text="", image="post/9-20250101T000000000000Z.jpg",
                   image_width=1280, image_height=960, like_count=2, created_at=datetime(2025, 1, 1, tzinfo=UTC),
-                  updated_at=datetime(2025, 1, 1, tzinfo=UTC), comment_count=0, mentions=None)
+                  updated_at=datetime(2025, 1, 1, tzinfo=UTC), comment_count=0, mentions=None,
+                  author_image=None)
     return Post(**(values | changes))
 
 

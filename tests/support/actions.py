@@ -51,11 +51,12 @@ def stored_text(text: str) -> str:
 
 @contextmanager
 def running_app(config: dict):
-    """An app on these settings; its connection pool is closed on the way out."""
+    """An app on these settings; its mail is delivered and its connection pool closed on the way out."""
     app = create_app(config)
     try:
         yield app
     finally:
+        app.extensions["outbox"].close()
         app.extensions["db_pool"].close()
 
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, request
+from flask import Flask, jsonify, redirect, request
 from flask_login import LoginManager, login_url
 
 from photoshare.web.auth import cookies
@@ -12,8 +12,6 @@ from photoshare.web.negotiation import wants_json
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see this page."
-login_manager.login_message_category = "info"
 # "strong" would log people out when their address changes (phones); the session id
 # already carries a fingerprint of the password hash, which is what revocation needs.
 login_manager.session_protection = "basic"
@@ -25,7 +23,7 @@ def _unauthorized():
     # A script (the like button) asks for JSON: a 401 it can act on, not a log-in page.
     if wants_json():
         return jsonify(error="Please log in."), 401
-    flash(login_manager.login_message, login_manager.login_message_category)
+    # No flash: the log-in page is the visitors' landing page, and says itself why a deep link led there.
     return redirect(login_url(login_manager.login_view, next_url=_return_to()))
 
 

@@ -1,12 +1,26 @@
-"""Forms for sign-up and log-in, and the rules other account forms share."""
+"""Forms for sign-up, log-in and password recovery, and the rules other account forms share."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Regexp, ValidationError
+from wtforms.widgets import PasswordInput
 
-# The same rule as the users_username_format constraint.
-USERNAME_PATTERN = r"[A-Za-z0-9_.]{1,30}"
-USERNAME_MESSAGE = "Use 1 to 30 letters, digits, underscores or dots."
+from photoshare.web.forms import TextLimit
+
+# The same rule as the users_username_format constraint and the /u/<username> route: letters,
+# digits, _ and ., 1 to 30 of them, no dot at either end and never two in a row.
+USERNAME_PATTERN = r"(?!\.)(?!.*\.\.)[A-Za-z0-9_.]{1,30}(?<!\.)"
+USERNAME_MESSAGE = ("Use 1 to 30 letters, digits, underscores or dots, with no dot at the start or end "
+                    "and no two in a row.")
+USERNAME_HINT = "1 to 30 letters, digits, underscores or dots (not at the start or end, never two in a row)."
+# A new password: long enough to resist guessing, short enough to state. Both fields carry the same
+# limit and no maxlength attribute, so nothing is cut silently.
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+PASSWORD_HINT = f"{PASSWORD_MIN} to {PASSWORD_MAX} characters."
+PASSWORD_LENGTH_MESSAGE = f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."
+# What a log-in or confirmation field accepts: passwords set before the limit above may be longer.
+ANY_PASSWORD_MAX = 1024
+EMAIL_MAX = 254
 
 
 def strip(text: str | None) -> str | None:
@@ -36,29 +50,66 @@ class NotTheUsername:
             raise ValidationError("The password must not be your username.")
 
 
-def new_password_fields(username_of, label: str = "Password") -> tuple[PasswordField, PasswordField]:
-    """The password and confirm fields of every form that sets a password."""
-    password = PasswordField(label, validators=[
-        DataRequired(), Length(min=8, max=1024, message="Use at least 8 characters."), NotTheUsername(username_of)],
-        render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(f"Confirm {label.lower()}", validators=[
-        DataRequired(), EqualTo("password", message="The passwords do not match.")],
+def new_password_fields(username_of, label: str = "Password",
+                        keep_value: bool = False) -> tuple[PasswordField, PasswordField]:
+    """The password and confirm fields of every form that sets a password.
+
+    keep_value: the fields are sent back filled when the form returns for another field's error
+    (sign-up's "username taken"); the view empties them when they are the problem.
+    """
+    widget = PasswordInput(hide_value=not keep_value)
+    length = TextLimit(min=PASSWORD_MIN, max=PASSWORD_MAX, message=PASSWORD_LENGTH_MESSAGE)
+    password = PasswordField(label, widget=widget, validators=[DataRequired(), length, NotTheUsername(username_of)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(f"Confirm {label.lower()}", widget=widget, validators=[
+        DataRequired(), length, EqualTo("password", message="The passwords do not match.")],
         render_kw={"autocomplete": "new-password"})
     return password, confirm
 
 
+def username_field(label: str = "Username") -> StringField:
+    """A username under the sign-up rule."""
+    return StringField(label, filters=[strip], validators=[DataRequired(), TextLimit(max=30, message=USERNAME_MESSAGE),
+                                                           USERNAME_RULE],
+                       render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+
+
+def email_field(label: str = "Email") -> EmailField:
+    """An email address, checked for its shape."""
+    return EmailField(label, filters=[strip], validators=[DataRequired(), TextLimit(max=EMAIL_MAX),
+                                                         Email(message="Enter a valid email address.")],
+                      render_kw={"autocomplete": "email"})
+
+
+def current_password_field(label: str) -> PasswordField:
+    """The account's password, to confirm a change: never sent back into the page."""
+    return PasswordField(label, validators=[DataRequired(), TextLimit(max=ANY_PASSWORD_MAX)],
+                         render_kw={"autocomplete": "current-password"})
+
+
 class RegisterForm(FlaskForm):
-    username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=30), USERNAME_RULE],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Length(max=254),
-                                            Email(message="Enter a valid email address.")],
-                       render_kw={"autocomplete": "email"})
-    password, confirm = new_password_fields(lambda form: form.username.data)
+    username = username_field()
+    email = email_field()
+    password, confirm = new_password_fields(lambda form: form.username.data, keep_value=True)
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or email", filters=[strip], validators=[DataRequired(), Length(max=254), NO_NUL],
-                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
-                             render_kw={"autocomplete": "current-password"})
+    login = StringField("Username or email", filters=[strip],
+                        validators=[DataRequired(), TextLimit(max=EMAIL_MAX), NO_NUL],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = current_password_field("Password")
     remember = BooleanField("Remember me")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field("Your account's email address")
+
+
+class ResetPasswordForm(FlaskForm):
+    """The new password; `username` is the account's, which the password must not be."""
+
+    password, confirm = new_password_fields(lambda form: form.username, label="New password")
+
+    def __init__(self, username: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.username = username

@@ -1,4 +1,5 @@
-"""/auth/register, /auth/login, /auth/logout."""
+"""/auth/register, /auth/login (the visitors' landing page), /auth/logout, and password recovery:
+/auth/forgot, /auth/reset/<token>, /auth/verify/<token>."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -6,17 +7,32 @@ from flask_login import current_user
 from photoshare.data.db import get_conn
 from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
 from photoshare.services.accounts import register_account
+from photoshare.services.email_verification import send_verification, verify_email
 from photoshare.services.login_throttle import LoginLimits, attempt_login
-from photoshare.web.auth.forms import USERNAME_MESSAGE, LoginForm, RegisterForm
+from photoshare.services.password_reset import request_password_reset, reset_link_owner, reset_password
+from photoshare.web.auth.forms import (
+    PASSWORD_HINT,
+    USERNAME_HINT,
+    USERNAME_MESSAGE,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from photoshare.web.auth.session import end_session, start_session
+from photoshare.web.forms import form_view, no_store
+from photoshare.web.mail_links import account_mail
 from photoshare.web.security import is_local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
+VERIFY_SENT = "We sent a link to {email}: open it to confirm your address."
+
 
 @bp.route("/register", methods=["GET", "POST"])
+@form_view
 def register():
-    """Create an account and its profile, then log in."""
+    """Create an account and its profile, log in, and mail a link that verifies the address."""
     if current_user.is_authenticated:
         return redirect(url_for("posts.feed"))
     form = RegisterForm()
@@ -31,10 +47,18 @@ def register():
             form.username.errors.append(USERNAME_MESSAGE)
         else:
             start_session(user)
+            send_verification(get_conn(), account_mail(), user)
             flash(f"Welcome to photoshare, {user.username}!", "success")
+            flash(VERIFY_SENT.format(email=user.email), "info")
             return redirect(url_for("posts.feed"))
+    # The passwords come back filled only when they were fine and another field was the problem
+    # (a taken username): typing both again is what made people give up. The page is not stored.
+    if form.password.errors or form.confirm.errors:
+        form.password.data = form.confirm.data = ""
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/register.html", form=form), status
+    return no_store(current_app.make_response((
+        render_template("auth/register.html", form=form, username_hint=USERNAME_HINT, password_hint=PASSWORD_HINT),
+        status)))
 
 
 def _login_limits() -> LoginLimits:
@@ -43,9 +67,17 @@ def _login_limits() -> LoginLimits:
                        config["LOGIN_WINDOW_SECONDS"])
 
 
+def _login_page(form: LoginForm, next_url: str | None, status: int):
+    # A visitor sent here from a page that needs log-in sees what photoshare is, with log-in and
+    # sign-up side by side (the landing page), not a bare box.
+    return render_template("auth/login.html", form=form, next=next_url,
+                           deep_link=is_local_path(next_url) and next_url != url_for("posts.feed")), status
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@form_view
 def login():
-    """Log in by username or email; throttled per account and per client address."""
+    """The landing page: what photoshare is, log-in by username or email (throttled), and sign-up."""
     next_url = request.args.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if is_local_path(next_url) else url_for("posts.feed"))
@@ -58,7 +90,7 @@ def login():
         if result.throttled:
             flash(f"Too many failed log-ins. Please wait {limits.window_seconds // 60} minutes and try again.",
                   "error")
-            return render_template("auth/login.html", form=form, next=next_url), 429
+            return _login_page(form, next_url, 429)
         if result.user is not None:
             start_session(result.user, remember=form.remember.data)
             return redirect(next_url if is_local_path(next_url) else url_for("posts.feed"))
@@ -66,7 +98,7 @@ def login():
         status = 400
     elif form.is_submitted():
         status = 400
-    return render_template("auth/login.html", form=form, next=next_url), status
+    return _login_page(form, next_url, status)
 
 
 @bp.post("/logout")
@@ -75,3 +107,56 @@ def logout():
     end_session()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@form_view
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not an account has the address."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(get_conn(), account_mail(), form.email.data)
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form), 400 if form.is_submitted() else 200
+
+
+def _dead_link(message: str, again_url: str, again_label: str):
+    """The 400 page of a used, expired or unknown link, with the way to get a new one."""
+    page = render_template("auth/dead_link.html", message=message, again_url=again_url, again_label=again_label)
+    return no_store(current_app.make_response((page, 400)))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
+@form_view
+def reset_password_page(token: str):
+    """Choose a new password with a mailed link (once, within the hour); logs in here and out elsewhere."""
+    user = reset_link_owner(get_conn(), token)
+    if user is None:
+        return _dead_link("This password-reset link does not work: it was used already, it is more than an "
+                          "hour old, or it was copied incompletely.", url_for("auth.forgot_password"),
+                          "Ask for a new link")
+    form = ResetPasswordForm(user.username)
+    if form.validate_on_submit():
+        user = reset_password(get_conn(), token, form.password.data)
+        if user is None:  # used by another request in the meantime
+            return _dead_link("This password-reset link was used already.", url_for("auth.forgot_password"),
+                              "Ask for a new link")
+        # A fresh session with the new password's fingerprint: every other one no longer matches.
+        start_session(user)
+        flash("Your password is changed, and every other browser is logged out.", "success")
+        return redirect(url_for("posts.feed"))
+    status = 400 if form.is_submitted() else 200
+    return no_store(current_app.make_response((
+        render_template("auth/reset.html", form=form, username=user.username, password_hint=PASSWORD_HINT), status)))
+
+
+@bp.get("/verify/<token>", endpoint="verify_email")
+def verify_email_page(token: str):
+    """Open a verification link: the address it was sent to is verified."""
+    email = verify_email(get_conn(), token)
+    if email is None:
+        return _dead_link("This confirmation link does not work: it was used already, it is more than three "
+                          "days old, or your account has another address now.", url_for("profiles.account"),
+                          "Get a new link in your account settings")
+    return render_template("auth/verified.html", email=email)
+

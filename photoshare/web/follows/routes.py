@@ -1,4 +1,4 @@
-"""/u/<username>/follow, /unfollow, /followers, /following."""
+"""/u/<username:username>/follow, /unfollow, /followers, /following."""
 
 import re
 
@@ -45,14 +45,14 @@ def _response(username: str, state: FollowState):
     return redirect(next_url if is_local_path(next_url) else url_for("profiles.show", username=username))
 
 
-@bp.post("/u/<username>/follow")
+@bp.post("/u/<username:username>/follow")
 @login_required
 def follow(username: str):
     """Follow an account (idempotent): their recent posts are on your home feed at once."""
     return _change(follow_account, username)
 
 
-@bp.post("/u/<username>/unfollow")
+@bp.post("/u/<username:username>/unfollow")
 @login_required
 def unfollow(username: str):
     """Unfollow an account (idempotent): their posts leave your home feed at once."""
@@ -73,14 +73,14 @@ def _list(username: str, which: str):
                            next_cursor=page.next_cursor)
 
 
-@bp.get("/u/<username>/followers")
+@bp.get("/u/<username:username>/followers")
 @login_required
 def followers(username: str):
     """An account's followers, most recent first, 50 a page."""
     return _list(username, "followers")
 
 
-@bp.get("/u/<username>/following")
+@bp.get("/u/<username:username>/following")
 @login_required
 def following(username: str):
     """The accounts a user follows, most recent first, 50 a page."""

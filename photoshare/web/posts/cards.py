@@ -25,7 +25,7 @@ from photoshare.media.images import SPECS
 from photoshare.media.keys import rendition_key
 from photoshare.models import Post
 from photoshare.web.rich_text import HTML_SPECIAL, html_text, rich_text
-from photoshare.web.templating import exact_time, relative_time
+from photoshare.web.templating import exact_time, letter_avatar_class, relative_time
 from photoshare.web.urls import quote_segment
 
 # Stand-ins for a link's argument while its format is made: no route has them after the argument.
@@ -37,6 +37,10 @@ _TILE_SIZES = "(max-width: 640px) 33vw, 300px"
 _RENDITIONS = sorted(SPECS["post"].renditions)  # smallest first: src takes the last that fits
 # Where hashtags link: made by hand rather than from a route, so the links do not depend on what serves them.
 TAG_PATH = "/tags/"
+_AVATAR_WIDTH = SPECS["profile"].renditions[0]  # the 160 px rendition: sharp at 32 px on any screen
+# A feed card shows a longer caption clamped to three lines, with "more" (a <details>, no script).
+_LONG_CAPTION_CHARS = 125
+_LONG_CAPTION_BREAKS = 3
 # Where Post's text fields are (str, or str | None): every one is escaped before any markup sees it.
 _TEXT_INDEXES = tuple(index for index, (name, kind) in enumerate(get_type_hints(Post).items())
                       if kind in (str, str | None))
@@ -75,6 +79,7 @@ class CardView(NamedTuple):
     time_exact: str
     time_relative: str
     image: str  # the <img> element
+    avatar: str  # the author's picture (<img class="avatar">) or letter (<span class="avatar">)
 
 
 def _link_format(endpoint: str, **argument) -> str:
@@ -101,10 +106,33 @@ class Links:
         self.profile = _link_format("profiles.show", username=_STR_STAND_IN)
         self.tag = html_text(request.script_root + TAG_PATH).replace("%", "%%") + "%s"
         self.media = _link_format("media.serve", key=_STR_STAND_IN)
+        # An author's avatar is the same markup on every card of theirs: made once, kept (keys never change).
+        self._avatars: dict[tuple[str | None, str, bool], str] = {}
 
     def media_url(self, key: str) -> str:
         """The URL of a raw (unescaped) media key."""
         return self.media % html_text(quote_segment(key))
+
+    def avatar(self, raw: Post, lazy: bool) -> str:
+        """The author's avatar: the 160 px rendition of their picture, or the first letter of their name.
+        Decorative (alt=""): it sits beside the name's link, which says whose it is."""
+        cache_key = (raw.author_image, raw.author, lazy)
+        markup = self._avatars.get(cache_key)
+        if markup is None:
+            if len(self._avatars) >= 4096:  # bounded: a busy server sees many authors
+                self._avatars.clear()
+            markup = self._avatars[cache_key] = self._avatar(raw, lazy)
+        return markup
+
+    def _avatar(self, raw: Post, lazy: bool) -> str:
+        if raw.author_image:
+            loading = ' loading="lazy" decoding="async"' if lazy else ""
+            src = self.media_url(rendition_key(raw.author_image, _AVATAR_WIDTH))
+            return f'<img class="avatar avatar-32" src="{src}" width="32" height="32" alt=""{loading}>'
+        # Usernames are letters, digits, _ and . only: the letter needs no escaping, but gets it anyway.
+        letter = html_text(raw.author[:1].upper())
+        return (f'<span class="avatar avatar-letter avatar-32 {letter_avatar_class(raw.author)}" '
+                f'aria-hidden="true">{letter}</span>')
 
     def image(self, raw: Post, post: Post, sizes: str, lazy: bool) -> str:
         """The post's <img>: the largest rendition narrower than the image (else the image itself),
@@ -163,19 +191,21 @@ def card_view(raw: Post, links: Links, now: datetime, next_query: str, lazy: boo
         exact_time(created_at),  # time_exact
         relative_time(created_at, now),  # time_relative
         links.image(raw, post, sizes, lazy),  # image
+        links.avatar(raw, lazy),  # avatar
     ))
 
 
-def post_cards(posts: list[Post], csrf_token: str, next_url: str) -> Markup:
+def post_cards(posts: list[Post], csrf_token: str, next_url: str, full_captions: bool = False) -> Markup:
     """The cards of `posts`; like buttons carry `csrf_token` and send the viewer back to `next_url`.
 
-    The first picture loads eagerly (it is usually above the fold), the rest lazily.
+    The first picture loads eagerly (it is usually above the fold), the rest lazily. A long caption
+    is clamped with "more" unless `full_captions` (the post page).
     """
     links, now = request_links(), datetime.now(UTC)
     csrf_field = f'<input type="hidden" name="csrf_token" value="{html_text(csrf_token)}">'
     next_query = html_text(current_app.extensions["url_builder"].query_string({"next": next_url}))
-    return Markup("".join([_card(card_view(post, links, now, next_query, lazy=index > 0), csrf_field)  # noqa: S704 - see the module's docstring
-                           for index, post in enumerate(posts)]))
+    return Markup("".join([_card(card_view(post, links, now, next_query, lazy=index > 0), csrf_field,  # noqa: S704 - see the module's docstring
+                                 full_captions) for index, post in enumerate(posts)]))
 
 
 def post_tiles(posts: list[Post]) -> Markup:
@@ -184,18 +214,35 @@ def post_tiles(posts: list[Post]) -> Markup:
     return Markup("".join([_tile(_escaped_post(post), post, links) for post in posts]))  # noqa: S704 - see the module's docstring
 
 
-def _card(v: CardView, csrf_field: str) -> str:
+def _caption(v: CardView, full: bool) -> str:
+    """The caption (with its links, `v.caption`) after the author's name. dir="auto" on the paragraph
+    takes the direction from the caption's text (an Arabic caption reads right to left), not from the
+    name, which has its own dir. The length that decides the clamp is the text's, not its markup's."""
+    post = v.post
+    if not post.caption:
+        return ""
+    long = not full and (len(post.caption) > _LONG_CAPTION_CHARS or post.caption.count("\n") >= _LONG_CAPTION_BREAKS)
+    paragraph = (f'\n    <p class="caption{" clamped" if long else ""}" dir="auto"><a class="author" dir="ltr" '
+                 f'href="{v.author_url}">{post.author}</a> <span class="caption-text">{v.caption}</span></p>')
+    if not long:
+        return paragraph
+    # CSS clamps the paragraph to three lines until the <details> is open (app.css, .caption-more).
+    return (paragraph + '\n    <details class="caption-more"><summary><span class="more-label">more</span>'
+            '<span class="less-label">less</span></summary></details>')
+
+
+def _card(v: CardView, csrf_field: str, full_caption: bool = False) -> str:
     post = v.post
     like_count, comment_count = post.like_count, post.comment_count
-    # dir="auto": a caption in a right-to-left script reads right to left beside the username.
-    caption = (f'\n    <p class="caption"><a class="author" href="{v.author_url}">{post.author}</a> '
-               f'<span class="text" dir="auto">{v.caption}</span></p>') if post.caption else ""
+    caption = _caption(v, full_caption)
     # The markup hooks (class names, data-* attributes, aria-pressed) are the ones the README's
     # "Markup hooks" and static/likes.js rely on.
     return f"""\
 <article class="post" data-post-id="{post.id:d}" data-author="{post.author}"
-         data-like-count="{like_count:d}" data-liked="{v.liked}" data-comment-count="{comment_count:d}">
+         data-like-count="{like_count:d}" data-liked="{v.liked}" data-comment-count="{comment_count:d}"
+         id="post-{post.id:d}">
   <header class="post-header">
+    <a class="avatar-link" href="{v.author_url}" tabindex="-1" aria-hidden="true">{v.avatar}</a>
     <a class="author" href="{v.author_url}">{post.author}</a>
     <a class="time" href="{v.show_url}"><time datetime="{v.time_iso}" \
 title="{v.time_exact}">{v.time_relative}</time></a>
@@ -222,7 +269,8 @@ def _tile(post: Post, raw: Post, links: Links) -> str:
     # `post` is escaped; `raw` only gives the image key its URL is made of.
     return f"""\
   <article class="post grid-item" data-post-id="{post.id:d}" data-author="{post.author}"
-           data-like-count="{post.like_count:d}" data-liked="{"true" if post.liked else "false"}">
+           data-like-count="{post.like_count:d}" data-liked="{"true" if post.liked else "false"}" \
+id="post-{post.id:d}">
     <a href="{links.show % post.id}">{links.image(raw, post, _TILE_SIZES, lazy=True)}</a>
   </article>
 """

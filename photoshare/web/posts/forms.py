@@ -3,31 +3,26 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
-from wtforms.validators import Length
+
+from photoshare.web.forms import TextLimit, clean_text
+from photoshare.web.uploads import ACCEPTED_TYPES
 
 CAPTION_MAX = 2200
 ALT_TEXT_MAX = 1000
 
 
-def clean_text(text: str | None) -> str:
-    """Text as stored: no NUL (PostgreSQL text refuses it), \\n line ends, no outer blanks."""
-    # A filter, so the length limit counts what is stored: browsers send a textarea's
-    # line breaks as \r\n, which would otherwise count twice.
-    return (text or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def _caption_field(label: str) -> TextAreaField:
-    return TextAreaField(label, filters=[clean_text], validators=[Length(
+    return TextAreaField(label, filters=[clean_text], validators=[TextLimit(
         max=CAPTION_MAX, message=f"Keep the caption to {CAPTION_MAX} characters or fewer.")])
 
 
 def _alt_text_field(label: str) -> TextAreaField:
-    return TextAreaField(label, filters=[clean_text], validators=[Length(
+    return TextAreaField(label, filters=[clean_text], validators=[TextLimit(
         max=ALT_TEXT_MAX, message=f"Keep the alt text to {ALT_TEXT_MAX} characters or fewer.")])
 
 
 class PostForm(FlaskForm):
-    image = FileField("Photo", render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+    image = FileField("Photo", render_kw={"accept": ACCEPTED_TYPES})
     caption = _caption_field("Caption")
     alt_text = _alt_text_field("Alt text (describes the photo for people who can't see it)")
 

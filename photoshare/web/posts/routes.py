@@ -9,12 +9,13 @@ from photoshare.media.factory import get_store
 from photoshare.repositories import CommentRepository, FollowRepository, LikeRepository, PostRepository
 from photoshare.services.posts import delete_post, publish_post
 from photoshare.web.comments.forms import CommentForm
+from photoshare.web.forms import form_view
 from photoshare.web.negotiation import wants_json
 from photoshare.web.paging import keyset_page
 from photoshare.web.posts.cards import post_cards, post_tiles
 from photoshare.web.posts.forms import ButtonForm, EditPostForm, PostForm
 from photoshare.web.security import is_local_path
-from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, read_upload
+from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, accepts_upload, read_upload, refused_upload, status_of
 
 bp = Blueprint("posts", __name__)
 bp.add_app_template_global(post_cards)
@@ -56,10 +57,14 @@ def explore():
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
+@form_view
+@accepts_upload
 @login_required
 def create():
     """Upload a photo with a caption and alt text."""
     form = PostForm()
+    if refused_upload(form.image):
+        return render_template("posts/create.html", form=form), 413
     if not form.validate_on_submit():
         return render_template("posts/create.html", form=form), 400 if form.is_submitted() else 200
     try:
@@ -68,7 +73,7 @@ def create():
                                caption=form.caption.data, alt_text=form.alt_text.data)
     except BadUpload as exc:
         form.image.errors.append(str(exc))
-        return render_template("posts/create.html", form=form), 400
+        return render_template("posts/create.html", form=form), status_of(exc)
     except StorageUnavailable as exc:
         current_app.logger.warning("post upload failed: %s", exc)
         form.image.errors.append(STORAGE_DOWN_MESSAGE)
@@ -108,6 +113,7 @@ def render_post_page(post_id: int, comment_form: CommentForm | None = None, stat
 
 
 @bp.route(f"/posts/{POST_ID}/edit", methods=["GET", "POST"])
+@form_view
 @login_required
 def edit(post_id: int):
     """Edit caption and alt text (author only)."""
@@ -146,7 +152,9 @@ def _like_response(post_id: int):
     if wants_json():
         return jsonify(liked=state.liked, like_count=state.like_count)
     next_url = request.args.get("next") or request.form.get("next")
-    return redirect(next_url if is_local_path(next_url) else url_for("posts.show", post_id=post_id))
+    target = next_url if is_local_path(next_url) else url_for("posts.show", post_id=post_id)
+    # Back to the post itself, not the top of the page it was on (without JavaScript, a like reloads).
+    return redirect(f"{target.partition('#')[0]}#post-{post_id}")
 
 
 @bp.post(f"/posts/{POST_ID}/like")

@@ -17,10 +17,11 @@ FROM post_view pv
 WHERE pv.id = :post_id;
 
 -- name: list_likers_before
--- Who liked a post, most recent first, keyset on (created_at, id) of the like.
-SELECT l.id, u.username, l.created_at
+-- Who liked a post (with their name and picture), most recent first, keyset on (created_at, id) of the like.
+SELECT l.id, u.username, l.created_at, pr.display_name, pr.image
 FROM like_post l
 JOIN users u ON u.id = l.user_id
+JOIN profile pr ON pr.user_id = l.user_id
 WHERE l.post_id = :post_id
   AND (l.created_at, l.id) < (:before_created_at, :before_id)
 ORDER BY l.created_at DESC, l.id DESC

@@ -2,11 +2,11 @@
 -- The profile row that every account has (1:1).
 INSERT INTO profile (user_id)
 VALUES (:user_id)
-RETURNING id, user_id, image, created_at, updated_at;
+RETURNING id, user_id, image, created_at, updated_at, display_name, bio;
 
 -- name: get_profile_by_user_id^
 -- A user's profile row.
-SELECT id, user_id, image, created_at, updated_at
+SELECT id, user_id, image, created_at, updated_at, display_name, bio
 FROM profile
 WHERE user_id = :user_id;
 
@@ -19,7 +19,8 @@ SELECT u.id AS user_id, u.username, u.created_at AS joined_at, pr.image,
        (pr.likes_received + coalesce(d.likes_received, 0))::bigint AS likes_received,
        (pr.follower_count + coalesce(d.follower_count, 0))::bigint AS follower_count,
        (pr.following_count + coalesce(d.following_count, 0))::bigint AS following_count,
-       EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = :viewer_id AND f.followee_id = u.id) AS followed
+       EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = :viewer_id AND f.followee_id = u.id) AS followed,
+       pr.display_name, pr.bio
 FROM users u
 JOIN profile pr ON pr.user_id = u.id
 LEFT JOIN LATERAL (SELECT sum(post_count) AS post_count, sum(likes_received) AS likes_received,
@@ -35,3 +36,7 @@ SET image = :image
 FROM (SELECT id, image FROM profile WHERE user_id = :user_id FOR UPDATE) AS old
 WHERE pr.id = old.id
 RETURNING old.image;
+
+-- name: update_profile_details!
+-- Set the display name and bio.
+UPDATE profile SET display_name = :display_name, bio = :bio WHERE user_id = :user_id;
