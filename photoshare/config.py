@@ -6,6 +6,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The host names a local run answers for, on any port: nothing to set for `make run` or the tests.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
 
 def generated_secret_key(instance_path: Path) -> str:
     """A key generated once and kept in instance/secret_key (mode 0600), for runs without SECRET_KEY."""
@@ -23,6 +26,19 @@ def generated_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def host_names(value: str | None) -> tuple[str, ...]:
+    """TRUSTED_HOSTS as lower-case names: comma-separated, blanks and ports ignored; unset or empty
+    means LOCAL_HOSTS."""
+    names = []
+    for item in (value or "").split(","):
+        item = item.strip().lower()
+        if item.startswith("["):
+            names.append(item.partition("]")[0] + "]")
+        elif item:
+            names.append(item.partition(":")[0])
+    return tuple(names) or LOCAL_HOSTS
+
+
 def from_environment() -> dict:
     """The settings from the environment (README, "Configuration"). Reading them has no side
     effect: the secret key file and the embedded database are only made once the caller's
@@ -35,7 +51,8 @@ def from_environment() -> dict:
         "DATABASE_URL": env("DATABASE_URL") or None,
         "DB_POOL_MIN_SIZE": int(env("DB_POOL_MIN_SIZE", "1")),
         "DB_POOL_MAX_SIZE": int(env("DB_POOL_MAX_SIZE", "10")),
-        "DB_POOL_TIMEOUT": float(env("DB_POOL_TIMEOUT", "5")),
+        # During an outage a request waits this long for a connection, then gets the 503 page.
+        "DB_POOL_TIMEOUT": float(env("DB_POOL_TIMEOUT", "1")),
         "MEDIA_BACKEND": env("MEDIA_BACKEND", "local"),
         "MEDIA_ROOT": env("MEDIA_ROOT", str(PROJECT_ROOT / "media")),
         "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL") or None,
@@ -53,6 +70,8 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
         "TRUST_PROXY_HEADERS": env("TRUST_PROXY_HEADERS", "0") == "1",
+        # Not Flask's own TRUSTED_HOSTS setting: web/hosts.py says why.
+        "TRUSTED_HOST_NAMES": host_names(env("TRUSTED_HOSTS")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
