@@ -64,6 +64,16 @@ def from_environment() -> dict:
         "S3_READ_TIMEOUT": float(env("S3_READ_TIMEOUT", "10")),
         "S3_MAX_ATTEMPTS": int(env("S3_MAX_ATTEMPTS", "3")),
         "MAX_UPLOAD_MB": max_upload_mb,
+        # Memory one image's processing may take (estimated from its header before decoding), and
+        # how many images one process decodes at once; an upload waits this long for its turn.
+        "MAX_DECODE_MB": int(env("MAX_DECODE_MB", "192")),
+        "DECODE_CONCURRENCY": int(env("DECODE_CONCURRENCY", "1")),
+        "DECODE_WAIT_SECONDS": float(env("DECODE_WAIT_SECONDS", "10")),
+        # Uploads per account: a burst of UPLOAD_LIMIT, then one every window / limit seconds.
+        "UPLOAD_LIMIT": int(env("UPLOAD_LIMIT", "60")),
+        "UPLOAD_WINDOW_SECONDS": int(env("UPLOAD_WINDOW_SECONDS", "3600")),
+        # The bytes of photos an account may keep (0: no quota).
+        "STORAGE_QUOTA_MB": int(env("STORAGE_QUOTA_MB", "2048")),
         # A little over the file limit: the multipart envelope and form fields.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -36,6 +36,14 @@ class ProfilePage(NamedTuple):
     likes_received: int
 
 
+class ProfileStorage(NamedTuple):
+    """An account's picture and the bytes it stores (for the storage quota)."""
+
+    image: str | None
+    image_bytes: int
+    stored_bytes: int
+
+
 class Post(NamedTuple):
     """A post with its author's name and whether the viewer likes it."""
 

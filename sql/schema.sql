@@ -38,11 +38,16 @@ CREATE TABLE profile (
     updated_at  timestamptz NOT NULL DEFAULT now(),
     post_count     bigint   NOT NULL DEFAULT 0,
     likes_received bigint   NOT NULL DEFAULT 0,
-    CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0)
+    image_bytes    bigint   NOT NULL DEFAULT 0,
+    stored_bytes   bigint   NOT NULL DEFAULT 0,
+    CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0),
+    CONSTRAINT profile_bytes_nonnegative CHECK (image_bytes >= 0 AND stored_bytes >= 0)
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
 COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
 COMMENT ON COLUMN profile.likes_received IS 'Derived: sum of like_count over this user''s posts (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
+COMMENT ON COLUMN profile.image_bytes IS 'Bytes stored for the picture and its renditions (0 without one).';
+COMMENT ON COLUMN profile.stored_bytes IS 'Derived: image_bytes plus the image_bytes of this user''s posts (triggers), plus this user''s rows in profile_counter_delta.';
 -- Counter changes are not edits of the profile: only the picture moves updated_at.
 CREATE TRIGGER profile_set_updated_at BEFORE UPDATE OF user_id, image ON profile
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
@@ -59,14 +64,17 @@ CREATE TABLE posts (
     alt_text     text        NOT NULL DEFAULT '',
     image_width  integer     NOT NULL DEFAULT 0,
     image_height integer     NOT NULL DEFAULT 0,
+    image_bytes  bigint      NOT NULL DEFAULT 0,
     CONSTRAINT posts_caption_length CHECK (length(caption) <= 2200),
     CONSTRAINT posts_like_count_nonnegative CHECK (like_count >= 0),
     CONSTRAINT posts_alt_text_length CHECK (length(alt_text) <= 1000),
-    CONSTRAINT posts_image_size_nonnegative CHECK (image_width >= 0 AND image_height >= 0)
+    CONSTRAINT posts_image_size_nonnegative CHECK (image_width >= 0 AND image_height >= 0),
+    CONSTRAINT posts_image_bytes_nonnegative CHECK (image_bytes >= 0)
 );
 COMMENT ON TABLE posts IS 'Photos with captions. image is the media key; like_count is kept exact by triggers on like_post.';
 COMMENT ON COLUMN posts.like_count IS 'Derived: number of like_post rows for this post, maintained by like_post triggers.';
 COMMENT ON COLUMN posts.alt_text IS 'Text alternative for the image; empty means "Photo by <author>".';
+COMMENT ON COLUMN posts.image_bytes IS 'Bytes stored for the image and its renditions.';
 -- The feed: newest first, keyset on (created_at, id).
 CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC);
 -- A user's grid and counts; also serves the user_id foreign key.
@@ -125,13 +133,16 @@ CREATE TABLE profile_counter_delta (
     user_id        bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     post_count     bigint      NOT NULL DEFAULT 0,
     likes_received bigint      NOT NULL DEFAULT 0,
-    created_at     timestamptz NOT NULL DEFAULT now()
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    stored_bytes   bigint      NOT NULL DEFAULT 0
 );
 COMMENT ON TABLE profile_counter_delta IS 'Changes to profile counters not yet folded into profile (the row was busy); readers add them. Rarely more than a few rows per user.';
 CREATE INDEX profile_counter_delta_user_id_idx ON profile_counter_delta (user_id);
 
 -- Add to a user's profile counters without waiting for another transaction's lock on the row.
-CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint)
+-- A caller names only the counters it changes (the others default to 0).
+CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint,
+                                      p_stored_bytes bigint DEFAULT 0)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -140,18 +151,20 @@ BEGIN
         -- The row is ours until commit: fold in what others left while it was busy.
         WITH folded AS (
             DELETE FROM profile_counter_delta WHERE user_id = p_user_id
-            RETURNING post_count, likes_received
+            RETURNING post_count, likes_received, stored_bytes
         )
         UPDATE profile pr
         SET post_count = pr.post_count + p_post_count + f.posts,
-            likes_received = pr.likes_received + p_likes_received + f.likes
-        FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes
+            likes_received = pr.likes_received + p_likes_received + f.likes,
+            stored_bytes = pr.stored_bytes + p_stored_bytes + f.bytes
+        FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes,
+                     coalesce(sum(stored_bytes), 0) AS bytes
               FROM folded) f
         WHERE pr.user_id = p_user_id;
     ELSIF EXISTS (SELECT 1 FROM profile WHERE user_id = p_user_id) THEN
         -- Busy: another transaction holds the row.
-        INSERT INTO profile_counter_delta (user_id, post_count, likes_received)
-        VALUES (p_user_id, p_post_count, p_likes_received);
+        INSERT INTO profile_counter_delta (user_id, post_count, likes_received, stored_bytes)
+        VALUES (p_user_id, p_post_count, p_likes_received, p_stored_bytes);
     END IF;
     -- Neither: the profile is gone (its user is being deleted), so there is nothing to count.
 END;
@@ -163,22 +176,34 @@ CREATE FUNCTION posts_profile_counters() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id THEN
-        IF NEW.like_count <> OLD.like_count THEN
-            PERFORM bump_profile_counters(NEW.user_id, 0, NEW.like_count - OLD.like_count);
+        IF NEW.like_count <> OLD.like_count OR NEW.image_bytes <> OLD.image_bytes THEN
+            PERFORM bump_profile_counters(NEW.user_id, 0, NEW.like_count - OLD.like_count,
+                                          NEW.image_bytes - OLD.image_bytes);
         END IF;
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM bump_profile_counters(OLD.user_id, -1, -OLD.like_count);
+        PERFORM bump_profile_counters(OLD.user_id, -1, -OLD.like_count, -OLD.image_bytes);
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count);
+        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count, NEW.image_bytes);
     END IF;
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER posts_profile_counters AFTER INSERT OR DELETE OR UPDATE OF user_id, like_count ON posts
+CREATE TRIGGER posts_profile_counters AFTER INSERT OR DELETE OR UPDATE OF user_id, like_count, image_bytes ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
+
+-- The picture's own bytes: the same row, so no lock beyond the one the UPDATE holds.
+CREATE FUNCTION profile_image_bytes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.stored_bytes := NEW.stored_bytes + NEW.image_bytes - OLD.image_bytes;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER profile_image_bytes BEFORE UPDATE OF image_bytes ON profile
+    FOR EACH ROW EXECUTE FUNCTION profile_image_bytes();
 
 CREATE TABLE login_attempt (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -191,3 +216,23 @@ CREATE INDEX login_attempt_login_idx ON login_attempt (lower(login), attempted_a
 CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attempted_at);
 -- Pruning of failures older than a day.
 CREATE INDEX login_attempt_attempted_at_idx ON login_attempt (attempted_at);
+
+-- Rate limits shared by every app process, one row per (scope, subject): a generic cell rate
+-- algorithm. refilled_at is when the subject has its whole allowance back; counting an event and
+-- checking the limit are one statement (services/rate_limits.py), so parallel requests cannot both
+-- take the last slot.
+CREATE TABLE rate_limit (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    scope        text        NOT NULL,
+    subject      text        NOT NULL,
+    refilled_at  timestamptz NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT rate_limit_scope_subject_key UNIQUE (scope, subject)
+);
+COMMENT ON TABLE rate_limit IS 'Rate limits shared by all app processes: per (scope, subject), when its whole allowance is back (refilled_at). Rows in the past are pruned.';
+COMMENT ON COLUMN rate_limit.subject IS 'Who is limited: an account id, a client address.';
+-- Pruning of rows whose allowance is whole again.
+CREATE INDEX rate_limit_refilled_at_idx ON rate_limit (refilled_at);
+CREATE TRIGGER rate_limit_set_updated_at BEFORE UPDATE ON rate_limit
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();

@@ -57,7 +57,7 @@ def test_schema_sql_loads_with_psql(empty_database):
     assert result.returncode == 0, result.stderr
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
-    assert tables == "like_post,login_attempt,posts,profile,profile_counter_delta,users"
+    assert tables == "like_post,login_attempt,posts,profile,profile_counter_delta,rate_limit,users"
 
 
 def test_data_model_columns_are_all_there(empty_database):

@@ -1,6 +1,7 @@
 """Test actions: the real forms posted through the test client, rows seeded and read with plain SQL, the store read."""
 
 import re
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
@@ -209,6 +210,17 @@ def counting_statements(monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(psycopg.Cursor, "execute", execute)
         yield seen
+
+
+def wait_until_blocked(db, seconds: float = 10) -> None:
+    """Until some other session of the test database waits for a lock (a race made to happen)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if db.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                      "AND datname = current_database()").fetchone()["n"]:
+            return
+        time.sleep(0.02)
+    raise AssertionError("nothing waited for a lock")
 
 
 def post_images(db) -> list[str]:

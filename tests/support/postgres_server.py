@@ -12,7 +12,7 @@ import testing.postgresql
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 UNPRIVILEGED = "nobody"
 # Every table a test may write to.
-TABLES = "like_post, posts, profile, users, login_attempt"
+TABLES = "like_post, posts, profile, users, login_attempt, rate_limit"
 
 
 def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:

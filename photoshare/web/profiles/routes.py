@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from photoshare.data.db import get_conn
-from photoshare.errors import BadUpload, StorageUnavailable
+from photoshare.errors import StorageUnavailable, UploadRefused, UserNotFound
 from photoshare.media.factory import get_store
 from photoshare.repositories import PostRepository, ProfileRepository, UserRepository
 from photoshare.services import accounts
@@ -16,7 +16,7 @@ from photoshare.web.auth.forms import USERNAME_PATTERN
 from photoshare.web.auth.session import end_session, remembered, start_session
 from photoshare.web.paging import keyset_page
 from photoshare.web.profiles.forms import DeleteAccountForm, PasswordForm, ProfileImageForm
-from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, read_upload
+from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, account_gone, read_upload, refused, storage_quota
 
 bp = Blueprint("profiles", __name__)
 
@@ -41,8 +41,10 @@ def show(username: str):
 
 
 def _settings_page(form: ProfileImageForm, status: int, delete_form: DeleteAccountForm | None = None):
-    profile = ProfileRepository(get_conn()).get(current_user.id)
-    return render_template("profiles/settings.html", form=form, delete_form=delete_form, profile=profile), status
+    # The picture and the bytes the account keeps, against its quota.
+    profile = ProfileRepository(get_conn()).storage(current_user.id)
+    return render_template("profiles/settings.html", form=form, delete_form=delete_form, profile=profile,
+                           quota_bytes=storage_quota()), status
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])
@@ -58,10 +60,13 @@ def settings():
         return redirect(url_for("profiles.settings"))
     try:
         image = read_upload(form.image, "profile")
-        replace_profile_image(get_conn(), get_store(), current_user.id, current_user.username, image)
-    except BadUpload as exc:
+        replace_profile_image(get_conn(), get_store(), current_user.id, current_user.username, image,
+                              quota_bytes=storage_quota())
+    except UploadRefused as exc:
         form.image.errors.append(str(exc))
-        return _settings_page(form, 400)
+        return refused(_settings_page(form, exc.status), exc)
+    except UserNotFound:
+        return account_gone()
     except StorageUnavailable as exc:
         current_app.logger.warning("profile picture upload failed: %s", exc)
         form.image.errors.append(STORAGE_DOWN_MESSAGE)

@@ -1,0 +1,84 @@
+-- The bytes each account stores, for the storage quota (STORAGE_QUOTA_MB), kept by the database:
+-- posts.image_bytes and profile.image_bytes are the size of an image with its renditions, written
+-- with the row; profile.stored_bytes is their sum over the account, kept by the same triggers and
+-- the same busy-row deltas (profile_counter_delta) as post_count and likes_received.
+-- Images stored before this migration count 0 bytes until replaced.
+
+ALTER TABLE posts
+    ADD COLUMN image_bytes bigint NOT NULL DEFAULT 0,
+    ADD CONSTRAINT posts_image_bytes_nonnegative CHECK (image_bytes >= 0);
+COMMENT ON COLUMN posts.image_bytes IS 'Bytes stored for the image and its renditions.';
+
+ALTER TABLE profile
+    ADD COLUMN image_bytes  bigint NOT NULL DEFAULT 0,
+    ADD COLUMN stored_bytes bigint NOT NULL DEFAULT 0,
+    ADD CONSTRAINT profile_bytes_nonnegative CHECK (image_bytes >= 0 AND stored_bytes >= 0);
+COMMENT ON COLUMN profile.image_bytes IS 'Bytes stored for the picture and its renditions (0 without one).';
+COMMENT ON COLUMN profile.stored_bytes IS 'Derived: image_bytes plus the image_bytes of this user''s posts (triggers), plus this user''s rows in profile_counter_delta.';
+
+ALTER TABLE profile_counter_delta ADD COLUMN stored_bytes bigint NOT NULL DEFAULT 0;
+
+-- A fourth counter; a default, so that a caller names only the counters it changes.
+DROP FUNCTION bump_profile_counters(bigint, bigint, bigint);
+CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint,
+                                      p_stored_bytes bigint DEFAULT 0)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM profile WHERE user_id = p_user_id FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        -- The row is ours until commit: fold in what others left while it was busy.
+        WITH folded AS (
+            DELETE FROM profile_counter_delta WHERE user_id = p_user_id
+            RETURNING post_count, likes_received, stored_bytes
+        )
+        UPDATE profile pr
+        SET post_count = pr.post_count + p_post_count + f.posts,
+            likes_received = pr.likes_received + p_likes_received + f.likes,
+            stored_bytes = pr.stored_bytes + p_stored_bytes + f.bytes
+        FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes,
+                     coalesce(sum(stored_bytes), 0) AS bytes
+              FROM folded) f
+        WHERE pr.user_id = p_user_id;
+    ELSIF EXISTS (SELECT 1 FROM profile WHERE user_id = p_user_id) THEN
+        -- Busy: another transaction holds the row.
+        INSERT INTO profile_counter_delta (user_id, post_count, likes_received, stored_bytes)
+        VALUES (p_user_id, p_post_count, p_likes_received, p_stored_bytes);
+    END IF;
+    -- Neither: the profile is gone (its user is being deleted), so there is nothing to count.
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION posts_profile_counters() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id THEN
+        IF NEW.like_count <> OLD.like_count OR NEW.image_bytes <> OLD.image_bytes THEN
+            PERFORM bump_profile_counters(NEW.user_id, 0, NEW.like_count - OLD.like_count,
+                                          NEW.image_bytes - OLD.image_bytes);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM bump_profile_counters(OLD.user_id, -1, -OLD.like_count, -OLD.image_bytes);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count, NEW.image_bytes);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+DROP TRIGGER posts_profile_counters ON posts;
+CREATE TRIGGER posts_profile_counters AFTER INSERT OR DELETE OR UPDATE OF user_id, like_count, image_bytes ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
+
+-- The picture's own bytes: the same row, so no lock beyond the one the UPDATE holds.
+CREATE FUNCTION profile_image_bytes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.stored_bytes := NEW.stored_bytes + NEW.image_bytes - OLD.image_bytes;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER profile_image_bytes BEFORE UPDATE OF image_bytes ON profile
+    FOR EACH ROW EXECUTE FUNCTION profile_image_bytes();
