@@ -60,6 +60,9 @@ def from_environment() -> dict:
         "S3_PROFILE_BUCKET": env("S3_PROFILE_BUCKET", "photoshare-profile"),
         "S3_PRESIGNED_REDIRECT": env("S3_PRESIGNED_REDIRECT", "0") == "1",
         "S3_PRESIGNED_EXPIRES": int(env("S3_PRESIGNED_EXPIRES", "300")),
+        # Media URLs are signed and stay the same for a window of this many seconds; each is
+        # valid, and may be cached, for one to two windows (web/media_signing.py).
+        "MEDIA_URL_WINDOW_SECONDS": int(env("MEDIA_URL_WINDOW_SECONDS", "3600")),
         "S3_CONNECT_TIMEOUT": float(env("S3_CONNECT_TIMEOUT", "3")),
         "S3_READ_TIMEOUT": float(env("S3_READ_TIMEOUT", "10")),
         "S3_MAX_ATTEMPTS": int(env("S3_MAX_ATTEMPTS", "3")),

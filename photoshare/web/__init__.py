@@ -8,7 +8,18 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
-    from photoshare.web import auth, errorpages, health, media_routes, posts, profiles, security, templating, uploads
+    from photoshare.web import (
+        auth,
+        errorpages,
+        health,
+        media_routes,
+        media_signing,
+        posts,
+        profiles,
+        security,
+        templating,
+        uploads,
+    )
 
     csrf.init_app(app)
     auth.init_app(app)
@@ -16,6 +27,7 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     errorpages.init_app(app)
     uploads.init_app(app)
+    media_signing.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(media_routes.bp)
     app.register_blueprint(auth.bp)

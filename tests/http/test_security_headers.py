@@ -5,7 +5,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.support.actions import PASSWORD, AuthActions, create_post, csrf_token, running_app
+from tests.support.actions import PASSWORD, AuthActions, create_post, csrf_token, media_url, running_app
 
 EVIL_NEXT = [
     "https://evil.example/", "http://evil.example", "//evil.example", "///evil.example", "////evil.example/x",
@@ -67,7 +67,8 @@ def test_headers_on_every_page(app, logged_in, another_client, db):
         "profile": logged_in.get("/u/alice"),
         "settings": logged_in.get("/settings/profile"),
         "password": logged_in.get("/settings/password"),
-        "media": logged_in.get(f"/media/{key}"),
+        "media": logged_in.get(media_url(app, key)),
+        "media unsigned": logged_in.get(f"/media/{key}"),
         "like json": logged_in.post(f"/posts/{post_id}/like", data={"csrf_token": token},
                                     headers={"Accept": "application/json"}),
         "like redirect": logged_in.post(f"/posts/{post_id}/unlike", data={"csrf_token": token}),
@@ -75,7 +76,7 @@ def test_headers_on_every_page(app, logged_in, another_client, db):
         "404": logged_in.get("/posts/999999"),
         "405": logged_in.get(f"/posts/{post_id}/like"),
         "400 bad cursor": logged_in.get("/?before=garbage"),
-        "media 404": logged_in.get("/media/post/1-20260101T000000000000Z.jpg"),
+        "media 404": logged_in.get(media_url(app, "post/1-20260101T000000000000Z.jpg")),
     }
     for where, response in responses.items():
         assert response.status_code < 500, where

@@ -12,7 +12,7 @@ import pytest
 
 from photoshare import create_app
 from photoshare.media.factory import get_store
-from photoshare.media.keys import KINDS
+from photoshare.media.keys import KINDS, main_key
 from photoshare.media.stored_images import image_keys
 from photoshare.services.passwords import hash_password
 from photoshare.web.auth.session import password_fingerprint
@@ -259,6 +259,12 @@ def stored_keys(app) -> set[str]:
     with app.app_context():
         store = get_store()
         return {obj.key for kind in KINDS for obj in store.list_objects(f"{kind}/")}
+
+
+def media_url(app, key: str, now: float | None = None) -> str:
+    """The signed /media/ URL of a key (or a rendition's), as a page would link it at `now`."""
+    signer = app.extensions["media_signer"]
+    return f"/media/{key}" + signer.query(main_key(key), time.time() if now is None else now)
 
 
 def stored_bytes(app, key: str) -> bytes:

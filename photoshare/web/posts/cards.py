@@ -13,6 +13,7 @@ were most of the feed's CPU (bench/RESULTS.md). Escaping is structural, not a ha
 """
 
 import re
+import time
 from datetime import UTC, datetime
 from typing import NamedTuple, get_type_hints
 
@@ -22,6 +23,7 @@ from markupsafe import Markup
 from photoshare.media.images import SPECS
 from photoshare.media.keys import rendition_key
 from photoshare.models import Post
+from photoshare.web.media_signing import signer
 from photoshare.web.templating import exact_time, relative_time
 from photoshare.web.urls import quote_segment
 
@@ -95,6 +97,7 @@ class _Links:
     """The links of cards and tiles as printf formats, escaped once per script root."""
 
     def __init__(self):
+        self.signer = signer()
         self.show = _link_format("posts.show", post_id=_INT_STAND_IN)
         self.like = _link_format("posts.like", post_id=_INT_STAND_IN)
         self.unlike = _link_format("posts.unlike", post_id=_INT_STAND_IN)
@@ -102,17 +105,18 @@ class _Links:
         self.profile = _link_format("profiles.show", username=_STR_STAND_IN)
         self.media = _link_format("media.serve", key=_STR_STAND_IN)
 
-    def media_url(self, key: str) -> str:
-        """The URL of a raw (unescaped) media key."""
-        return self.media % html_text(quote_segment(key))
+    def media_url(self, key: str, signature: str) -> str:
+        """The URL of a raw (unescaped) media key, with its image's escaped signature query."""
+        return self.media % html_text(quote_segment(key)) + signature
 
-    def image(self, raw: Post, post: Post, sizes: str, lazy: bool) -> str:
+    def image(self, raw: Post, post: Post, sizes: str, lazy: bool, now: float) -> str:
         """The post's <img>: the largest rendition narrower than the image (else the image itself),
-        and a srcset of the renditions and the image to pick from. `raw` gives the key its URL is
-        made of, `post` the escaped text."""
+        and a srcset of the renditions and the image to pick from, all signed (one signature for
+        all sizes). `raw` gives the key its URLs are made of, `post` the escaped text."""
         key, width = raw.image, post.image_width
-        renditions = [(self.media_url(rendition_key(key, w)), w) for w in _RENDITIONS if w < width]
-        full = self.media_url(key)
+        signature = self.signer.html_query(key, now)
+        renditions = [(self.media_url(rendition_key(key, w), signature), w) for w in _RENDITIONS if w < width]
+        full = self.media_url(key, signature)
         src = renditions[-1][0] if renditions else full
         srcset = ", ".join([f"{url} {w}w" for url, w in renditions] + [f"{full} {width:d}w"])
         # Width and height let the browser reserve the space before the image arrives.
@@ -159,7 +163,7 @@ def card_view(raw: Post, links: _Links, now: datetime, next_query: str, lazy: bo
         created_at.isoformat(),  # time_iso
         exact_time(created_at),  # time_exact
         relative_time(created_at, now),  # time_relative
-        links.image(raw, post, sizes, lazy),  # image
+        links.image(raw, post, sizes, lazy, now.timestamp()),  # image
     ))
 
 
@@ -177,8 +181,8 @@ def post_cards(posts: list[Post], csrf_token: str, next_url: str) -> Markup:
 
 def post_tiles(posts: list[Post]) -> Markup:
     """The profile grid: each post's picture, linking to the post."""
-    links = _links()
-    return Markup("".join([_tile(_escaped_post(post), post, links) for post in posts]))  # noqa: S704 - see the module's docstring
+    links, now = _links(), time.time()
+    return Markup("".join([_tile(_escaped_post(post), post, links, now) for post in posts]))  # noqa: S704 - see the module's docstring
 
 
 def _card(v: CardView, csrf_field: str) -> str:
@@ -212,11 +216,11 @@ title="{v.time_exact}">{v.time_relative}</time></a>
 """
 
 
-def _tile(post: Post, raw: Post, links: _Links) -> str:
+def _tile(post: Post, raw: Post, links: _Links, now: float) -> str:
     # `post` is escaped; `raw` only gives the image key its URL is made of.
     return f"""\
   <article class="post grid-item" data-post-id="{post.id:d}" data-author="{post.author}"
            data-like-count="{post.like_count:d}" data-liked="{"true" if post.liked else "false"}">
-    <a href="{links.show % post.id}">{links.image(raw, post, _TILE_SIZES, lazy=True)}</a>
+    <a href="{links.show % post.id}">{links.image(raw, post, _TILE_SIZES, True, now)}</a>
   </article>
 """
