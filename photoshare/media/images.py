@@ -139,19 +139,23 @@ def peak_bytes_per_pixel(img: Image.Image, fmt: str) -> int:
     return total
 
 
+def _output_bytes_per_pixel(img: Image.Image, fmt: str) -> int:
+    # The resized image and its clean copy, and for a JPEG the progressive encoder's coefficients.
+    return 2 * (1 if img.mode in ("1", "L") else 4) + (6 if fmt == "JPEG" else 0)
+
+
 def decode_bytes(img: Image.Image, fmt: str, max_side: int) -> int:
     """Estimated peak memory of processing `img` (opened, at its draft size, not decoded) into an
-    image of at most `max_side` pixels a side: the decoding and resampling above, then the resized
-    image and its clean copy, and for a JPEG the progressive encoder's coefficients (six bytes a pixel)."""
+    image of at most `max_side` pixels a side: the decoding and resampling above, then the output."""
     scale = min(1.0, max_side / max(img.width, img.height))
     output = int(img.width * scale) * int(img.height * scale)
-    output_bytes = 2 * (1 if img.mode in ("1", "L") else 4) + (6 if fmt == "JPEG" else 0)
-    return img.width * img.height * peak_bytes_per_pixel(img, fmt) + output * output_bytes
+    return img.width * img.height * peak_bytes_per_pixel(img, fmt) + output * _output_bytes_per_pixel(img, fmt)
 
 
-def max_pixels(img: Image.Image, fmt: str, max_decode_bytes: int) -> int:
+def max_pixels(img: Image.Image, fmt: str, max_side: int, max_decode_bytes: int) -> int:
     """About the most pixels an image of this format and mode may have within the budget."""
-    return max_decode_bytes // peak_bytes_per_pixel(img, fmt)
+    output = max_side * max_side * _output_bytes_per_pixel(img, fmt)
+    return max(0, max_decode_bytes - output) // peak_bytes_per_pixel(img, fmt)
 
 
 def _encode(img: Image.Image, fmt: str) -> Encoded:
@@ -218,7 +222,7 @@ def process_image(data: bytes, kind: str, max_decode_bytes: int | None = None) -
         if max_decode_bytes is not None and decode_bytes(img, fmt, spec.max_side) > max_decode_bytes:
             raise ImageTooCostly(f"The image is too large to process ({img.width} x {img.height} pixels in "
                                  f"{img.mode} mode). Upload it as a JPEG, or at most "
-                                 f"{max_pixels(img, fmt, max_decode_bytes) / 1e6:.0f} megapixels.")
+                                 f"{max_pixels(img, fmt, spec.max_side, max_decode_bytes) / 1e6:.0f} megapixels.")
         # Only the first frame of an animation is kept.
         img.load()
         if fmt == "GIF":

@@ -174,7 +174,7 @@ def png_16bit(size=(7000, 7000), color_type: int = 6) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", data) + png_chunk(b"IEND", b"")
 
 
-def large_png(size=(5200, 4000)) -> bytes:
+def large_png(size=(5000, 3800)) -> bytes:
     """An RGB PNG with a little structure that compresses well (a gradient and a shape)."""
     img = ImageOps.colorize(Image.linear_gradient("L").resize(size), "#204060", "#f0c080")
     ImageDraw.Draw(img).ellipse((size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2), fill="#ffffff")
