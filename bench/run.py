@@ -459,7 +459,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(out / "media"), "SECRET_KEY": SECRET_KEY,
            "FEED_PULL_THRESHOLD": str(PULL_THRESHOLD[args.scale]),
            # A sync worker serves one request at a time: one connection is all it uses.
-           "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2"}
+           "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2",
+           # The upload measurement posts hundreds of photos from one account: no rate limit or quota.
+           "UPLOAD_LIMIT": "1000000", "STORAGE_QUOTA_MB": "0"}
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as db:
         bench_queries.bench_enable_statement_stats(db)
         worker_env = env

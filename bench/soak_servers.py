@@ -32,13 +32,15 @@ class AppServer:
     """One gunicorn master with its workers, serving wsgi:app with the given environment, and a job
     worker (`flask --app wsgi worker`) beside it, as `make run` starts them."""
 
-    def __init__(self, env: dict, workers: int = 2, threads: int = 4):
+    def __init__(self, env: dict, workers: int = 2, threads: int = 4, config: str | None = None):
+        """`config`: a gunicorn config file (deploy/gunicorn.conf.py) under the options given here."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="photoshare-gunicorn-", suffix=".log", delete=False)
         full_env = {**os.environ, **env}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+            [sys.executable, "-m", "gunicorn", *(["--config", config] if config else []),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
              "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"],
             cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
         self.job_worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],

@@ -46,10 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from photoshare import web
     from photoshare.cli import register_cli
+    from photoshare.web.hosts import TrustedHostMiddleware
 
     web.init_app(app)
     register_cli(app)
     if app.config["TRUST_PROXY_HEADERS"]:
         # One proxy hop: the client address and scheme it saw, for the throttle and Secure cookies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    # Outermost: a request for an unknown host is refused before anything else looks at it.
+    app.wsgi_app = TrustedHostMiddleware(app.wsgi_app, app.config["TRUSTED_HOST_NAMES"])
     return app

@@ -6,6 +6,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The host names a local run answers for, on any port: nothing to set for `make run` or the tests.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
 
 def generated_secret_key(instance_path: Path) -> str:
     """A key generated once and kept in instance/secret_key (mode 0600), for runs without SECRET_KEY."""
@@ -23,6 +26,19 @@ def generated_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def host_names(value: str | None) -> tuple[str, ...]:
+    """TRUSTED_HOSTS as lower-case names: comma-separated, blanks and ports ignored; unset or empty
+    means LOCAL_HOSTS."""
+    names = []
+    for item in (value or "").split(","):
+        item = item.strip().lower()
+        if item.startswith("["):
+            names.append(item.partition("]")[0] + "]")
+        elif item:
+            names.append(item.partition(":")[0])
+    return tuple(names) or LOCAL_HOSTS
+
+
 def from_environment() -> dict:
     """The settings from the environment (README, "Configuration"). Reading them has no side
     effect: the secret key file and the embedded database are only made once the caller's
@@ -35,7 +51,8 @@ def from_environment() -> dict:
         "DATABASE_URL": env("DATABASE_URL") or None,
         "DB_POOL_MIN_SIZE": int(env("DB_POOL_MIN_SIZE", "1")),
         "DB_POOL_MAX_SIZE": int(env("DB_POOL_MAX_SIZE", "10")),
-        "DB_POOL_TIMEOUT": float(env("DB_POOL_TIMEOUT", "5")),
+        # During an outage a request waits this long for a connection, then gets the 503 page.
+        "DB_POOL_TIMEOUT": float(env("DB_POOL_TIMEOUT", "1")),
         "MEDIA_BACKEND": env("MEDIA_BACKEND", "local"),
         "MEDIA_ROOT": env("MEDIA_ROOT", str(PROJECT_ROOT / "media")),
         "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL") or None,
@@ -43,16 +60,31 @@ def from_environment() -> dict:
         "S3_PROFILE_BUCKET": env("S3_PROFILE_BUCKET", "photoshare-profile"),
         "S3_PRESIGNED_REDIRECT": env("S3_PRESIGNED_REDIRECT", "0") == "1",
         "S3_PRESIGNED_EXPIRES": int(env("S3_PRESIGNED_EXPIRES", "300")),
+        # Media URLs are signed and stay the same for a window of this many seconds; each is
+        # valid, and may be cached, for one to two windows (web/media_signing.py).
+        "MEDIA_URL_WINDOW_SECONDS": int(env("MEDIA_URL_WINDOW_SECONDS", "3600")),
         "S3_CONNECT_TIMEOUT": float(env("S3_CONNECT_TIMEOUT", "3")),
         "S3_READ_TIMEOUT": float(env("S3_READ_TIMEOUT", "10")),
         "S3_MAX_ATTEMPTS": int(env("S3_MAX_ATTEMPTS", "3")),
         "MAX_UPLOAD_MB": max_upload_mb,
+        # Memory one image's processing may take (estimated from its header before decoding), and
+        # how many images one process decodes at once; an upload waits this long for its turn.
+        "MAX_DECODE_MB": int(env("MAX_DECODE_MB", "192")),
+        "DECODE_CONCURRENCY": int(env("DECODE_CONCURRENCY", "1")),
+        "DECODE_WAIT_SECONDS": float(env("DECODE_WAIT_SECONDS", "10")),
+        # Uploads per account: a burst of UPLOAD_LIMIT, then one every window / limit seconds.
+        "UPLOAD_LIMIT": int(env("UPLOAD_LIMIT", "60")),
+        "UPLOAD_WINDOW_SECONDS": int(env("UPLOAD_WINDOW_SECONDS", "3600")),
+        # The bytes of photos an account may keep (0: no quota).
+        "STORAGE_QUOTA_MB": int(env("STORAGE_QUOTA_MB", "2048")),
         # A little over the file limit: the multipart envelope and form fields.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
         "TRUST_PROXY_HEADERS": env("TRUST_PROXY_HEADERS", "0") == "1",
+        # Not Flask's own TRUSTED_HOSTS setting: web/hosts.py says why.
+        "TRUSTED_HOST_NAMES": host_names(env("TRUSTED_HOSTS")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",

@@ -33,8 +33,19 @@ class PostNotFound(DomainError):
     """No such post."""
 
 
-class BadUpload(DomainError):
-    """An upload that cannot be stored; the message says why, for the form field."""
+class UploadRefused(DomainError):
+    """An upload that is not stored; the message says why, for the form field, `status` is the
+    HTTP status to answer and `retry_after` (seconds, or None) when trying again makes sense."""
+
+    status = 400
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BadUpload(UploadRefused):
+    """An upload that cannot be stored as it is (not an image, too many pixels, ...)."""
 
 
 class NotAnImage(BadUpload):
@@ -47,6 +58,28 @@ class ImageTooLarge(BadUpload):
 
 class TooManyFiles(BadUpload):
     """Several files were sent in a field that takes one."""
+
+
+class ImageTooCostly(BadUpload):
+    """Decoding the image would take more memory than one decode may use (MAX_DECODE_MB)."""
+
+
+class QuotaExceeded(UploadRefused):
+    """Storing the image would take the account over its storage quota (STORAGE_QUOTA_MB)."""
+
+    status = 413
+
+
+class UploadRateLimited(UploadRefused):
+    """The account uploaded as much as it may for now (UPLOAD_LIMIT per UPLOAD_WINDOW_SECONDS)."""
+
+    status = 429
+
+
+class DecoderBusy(UploadRefused):
+    """Every decode slot of this process stayed busy for DECODE_WAIT_SECONDS; nothing was read."""
+
+    status = 503
 
 
 class MediaNotFound(DomainError):

@@ -44,6 +44,14 @@ class ProfilePage(NamedTuple):
     bio: str
 
 
+class ProfileStorage(NamedTuple):
+    """An account's picture and the bytes it stores (for the storage quota)."""
+
+    image: str | None
+    image_bytes: int
+    stored_bytes: int
+
+
 class Post(NamedTuple):
     """A post with its author's name, exact counters, the accounts its caption mentions, and
     whether the viewer likes it."""

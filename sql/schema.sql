@@ -46,12 +46,15 @@ CREATE TABLE profile (
     feed_mode       text    NOT NULL DEFAULT 'push',
     display_name    text    NOT NULL DEFAULT '',
     bio             text    NOT NULL DEFAULT '',
+    image_bytes     bigint  NOT NULL DEFAULT 0,
+    stored_bytes    bigint  NOT NULL DEFAULT 0,
     CONSTRAINT profile_counters_nonnegative CHECK (post_count >= 0 AND likes_received >= 0),
     CONSTRAINT profile_follow_counters_nonnegative CHECK (follower_count >= 0 AND following_count >= 0),
     CONSTRAINT profile_feed_mode_check CHECK (feed_mode IN ('push', 'pull')),
     -- One line of text: no line breaks or other control characters.
     CONSTRAINT profile_display_name_format CHECK (length(display_name) <= 60 AND display_name !~ '[[:cntrl:]]'),
-    CONSTRAINT profile_bio_length CHECK (length(bio) <= 500)
+    CONSTRAINT profile_bio_length CHECK (length(bio) <= 500),
+    CONSTRAINT profile_bytes_nonnegative CHECK (image_bytes >= 0 AND stored_bytes >= 0)
 );
 COMMENT ON TABLE profile IS 'One per user (user_id is UNIQUE). image is the media key of the picture, NULL when there is none.';
 COMMENT ON COLUMN profile.post_count IS 'Derived: number of posts by this user (posts_profile_counters trigger), plus this user''s rows in profile_counter_delta.';
@@ -61,6 +64,8 @@ COMMENT ON COLUMN profile.following_count IS 'Derived: number of follow rows wit
 COMMENT ON COLUMN profile.feed_mode IS 'push: this user''s new posts are copied into their followers'' timelines; pull: they have FEED_PULL_THRESHOLD followers or more, and their followers'' home feeds read their posts directly. Set by the post delivery job, never back to push.';
 COMMENT ON COLUMN profile.display_name IS 'The name shown above the username (at most 60 characters, one line); empty when none.';
 COMMENT ON COLUMN profile.bio IS 'A few lines about the person (at most 500 characters); empty when none.';
+COMMENT ON COLUMN profile.image_bytes IS 'Bytes stored for the picture and its renditions (0 without one).';
+COMMENT ON COLUMN profile.stored_bytes IS 'Derived: image_bytes plus the image_bytes of this user''s posts (triggers), plus this user''s rows in profile_counter_delta.';
 -- The most followed accounts, for the suggestions of an empty home feed.
 CREATE INDEX profile_follower_count_idx ON profile (follower_count DESC, user_id);
 -- The pull accounts: few, and every home feed page looks them up.
@@ -82,16 +87,19 @@ CREATE TABLE posts (
     image_width  integer     NOT NULL DEFAULT 0,
     image_height integer     NOT NULL DEFAULT 0,
     comment_count integer    NOT NULL DEFAULT 0,
+    image_bytes  bigint      NOT NULL DEFAULT 0,
     CONSTRAINT posts_caption_length CHECK (length(caption) <= 2200),
     CONSTRAINT posts_like_count_nonnegative CHECK (like_count >= 0),
     CONSTRAINT posts_alt_text_length CHECK (length(alt_text) <= 1000),
     CONSTRAINT posts_image_size_nonnegative CHECK (image_width >= 0 AND image_height >= 0),
-    CONSTRAINT posts_comment_count_nonnegative CHECK (comment_count >= 0)
+    CONSTRAINT posts_comment_count_nonnegative CHECK (comment_count >= 0),
+    CONSTRAINT posts_image_bytes_nonnegative CHECK (image_bytes >= 0)
 );
 COMMENT ON TABLE posts IS 'Photos with captions. image is the media key; like_count and comment_count are kept by triggers on like_post and comment (exact with post_counter_delta: read them from post_view).';
 COMMENT ON COLUMN posts.like_count IS 'Derived: number of like_post rows for this post (like_post_count trigger), plus this post''s rows in post_counter_delta.';
 COMMENT ON COLUMN posts.comment_count IS 'Derived: number of comment rows for this post (comment_post_count trigger), plus this post''s rows in post_counter_delta.';
 COMMENT ON COLUMN posts.alt_text IS 'Text alternative for the image; empty means "Photo by <author>".';
+COMMENT ON COLUMN posts.image_bytes IS 'Bytes stored for the image and its renditions.';
 -- The feed: newest first, keyset on (created_at, id).
 CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC);
 -- A user's grid and counts; also serves the user_id foreign key.
@@ -297,14 +305,17 @@ CREATE TABLE profile_counter_delta (
     likes_received bigint      NOT NULL DEFAULT 0,
     created_at     timestamptz NOT NULL DEFAULT now(),
     follower_count  bigint     NOT NULL DEFAULT 0,
-    following_count bigint     NOT NULL DEFAULT 0
+    following_count bigint     NOT NULL DEFAULT 0,
+    stored_bytes    bigint     NOT NULL DEFAULT 0
 );
 COMMENT ON TABLE profile_counter_delta IS 'Changes to profile counters not yet folded into profile (the row was busy); readers add them. Rarely more than a few rows per user.';
 CREATE INDEX profile_counter_delta_user_id_idx ON profile_counter_delta (user_id);
 
 -- Add to a user's profile counters without waiting for another transaction's lock on the row.
+-- A caller names only the counters it changes (the others default to 0).
 CREATE FUNCTION bump_profile_counters(p_user_id bigint, p_post_count bigint, p_likes_received bigint,
-                                      p_follower_count bigint DEFAULT 0, p_following_count bigint DEFAULT 0)
+                                      p_follower_count bigint DEFAULT 0, p_following_count bigint DEFAULT 0,
+                                      p_stored_bytes bigint DEFAULT 0)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -313,21 +324,24 @@ BEGIN
         -- The row is ours until commit: fold in what others left while it was busy.
         WITH folded AS (
             DELETE FROM profile_counter_delta WHERE user_id = p_user_id
-            RETURNING post_count, likes_received, follower_count, following_count
+            RETURNING post_count, likes_received, follower_count, following_count, stored_bytes
         )
         UPDATE profile pr
         SET post_count = pr.post_count + p_post_count + f.posts,
             likes_received = pr.likes_received + p_likes_received + f.likes,
             follower_count = pr.follower_count + p_follower_count + f.followers,
-            following_count = pr.following_count + p_following_count + f.following
+            following_count = pr.following_count + p_following_count + f.following,
+            stored_bytes = pr.stored_bytes + p_stored_bytes + f.bytes
         FROM (SELECT coalesce(sum(post_count), 0) AS posts, coalesce(sum(likes_received), 0) AS likes,
-                     coalesce(sum(follower_count), 0) AS followers, coalesce(sum(following_count), 0) AS following
+                     coalesce(sum(follower_count), 0) AS followers, coalesce(sum(following_count), 0) AS following,
+                     coalesce(sum(stored_bytes), 0) AS bytes
               FROM folded) f
         WHERE pr.user_id = p_user_id;
     ELSIF EXISTS (SELECT 1 FROM profile WHERE user_id = p_user_id) THEN
         -- Busy: another transaction holds the row.
-        INSERT INTO profile_counter_delta (user_id, post_count, likes_received, follower_count, following_count)
-        VALUES (p_user_id, p_post_count, p_likes_received, p_follower_count, p_following_count);
+        INSERT INTO profile_counter_delta (user_id, post_count, likes_received, follower_count, following_count,
+                                           stored_bytes)
+        VALUES (p_user_id, p_post_count, p_likes_received, p_follower_count, p_following_count, p_stored_bytes);
     END IF;
     -- Neither: the profile is gone (its user is being deleted), so there is nothing to count.
 END;
@@ -342,22 +356,25 @@ DECLARE
     waiting bigint;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count);
+        PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count, p_stored_bytes => NEW.image_bytes);
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id THEN
+        IF NEW.image_bytes <> OLD.image_bytes THEN
+            PERFORM bump_profile_counters(NEW.user_id, 0, 0, p_stored_bytes => NEW.image_bytes - OLD.image_bytes);
+        END IF;
         RETURN NULL;
     END IF;
     SELECT coalesce(sum(like_count), 0) INTO waiting FROM post_counter_delta WHERE post_id = OLD.id;
-    PERFORM bump_profile_counters(OLD.user_id, -1, -(OLD.like_count + waiting));
+    PERFORM bump_profile_counters(OLD.user_id, -1, -(OLD.like_count + waiting), p_stored_bytes => -OLD.image_bytes);
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
     END IF;
-    PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count + waiting);
+    PERFORM bump_profile_counters(NEW.user_id, 1, NEW.like_count + waiting, p_stored_bytes => NEW.image_bytes);
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER posts_profile_counters AFTER INSERT OR UPDATE OF user_id ON posts
+CREATE TRIGGER posts_profile_counters AFTER INSERT OR UPDATE OF user_id, image_bytes ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
 CREATE TRIGGER posts_profile_counters_delete BEFORE DELETE ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_profile_counters();
@@ -378,6 +395,17 @@ END;
 $$;
 CREATE TRIGGER follow_profile_counters AFTER INSERT OR DELETE ON follow
     FOR EACH ROW EXECUTE FUNCTION follow_profile_counters();
+
+-- The picture's own bytes: the same row, so no lock beyond the one the UPDATE holds.
+CREATE FUNCTION profile_image_bytes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.stored_bytes := NEW.stored_bytes + NEW.image_bytes - OLD.image_bytes;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER profile_image_bytes BEFORE UPDATE OF image_bytes ON profile
+    FOR EACH ROW EXECUTE FUNCTION profile_image_bytes();
 
 CREATE TABLE login_attempt (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -1023,4 +1051,24 @@ CREATE INDEX account_token_user_id_purpose_created_at_idx ON account_token (user
 -- Pruning of expired tokens.
 CREATE INDEX account_token_expires_at_idx ON account_token (expires_at);
 CREATE TRIGGER account_token_set_updated_at BEFORE UPDATE ON account_token
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Rate limits shared by every app process, one row per (scope, subject): a generic cell rate
+-- algorithm. refilled_at is when the subject has its whole allowance back; counting an event and
+-- checking the limit are one statement (services/rate_limits.py), so parallel requests cannot both
+-- take the last slot.
+CREATE TABLE rate_limit (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    scope        text        NOT NULL,
+    subject      text        NOT NULL,
+    refilled_at  timestamptz NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT rate_limit_scope_subject_key UNIQUE (scope, subject)
+);
+COMMENT ON TABLE rate_limit IS 'Rate limits shared by all app processes: per (scope, subject), when its whole allowance is back (refilled_at). Rows in the past are pruned.';
+COMMENT ON COLUMN rate_limit.subject IS 'Who is limited: an account id, a client address.';
+-- Pruning of rows whose allowance is whole again.
+CREATE INDEX rate_limit_refilled_at_idx ON rate_limit (refilled_at);
+CREATE TRIGGER rate_limit_set_updated_at BEFORE UPDATE ON rate_limit
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();

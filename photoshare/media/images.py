@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from photoshare.errors import ImageTooLarge, NotAnImage
+from photoshare.errors import ImageTooCostly, ImageTooLarge, NotAnImage
 
 # Only these formats are decoded at all; anything else (SVG, HTML, PDF, ...) never reaches a parser.
 ALLOWED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
@@ -61,6 +61,11 @@ class ProcessedImage:
     main: Encoded
     renditions: dict[int, Encoded]
 
+    @property
+    def stored_bytes(self) -> int:
+        """What storing it takes: the main file and every rendition."""
+        return len(self.main.data) + sum(len(r.data) for r in self.renditions.values())
+
 
 def _contains_markup(lowered: bytes) -> bool:
     # Plain find() per needle: ten times faster than one case-insensitive regex on megabytes.
@@ -102,6 +107,55 @@ def _open(data: bytes) -> Image.Image:
         # Checked from the header, before any pixel is decoded.
         raise ImageTooLarge("The image has too many pixels.")
     return img
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return "A" in img.getbands() or "transparency" in img.info
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What one pixel of this mode takes in Pillow's memory: one byte for 1, L and P, two for
+    16-bit grey, four for everything else (RGB is kept as four bytes, and 16-bit colour is
+    decoded to 8 bits a channel)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    return 2 if mode.startswith("I;16") else 4
+
+
+def peak_bytes_per_pixel(img: Image.Image, fmt: str) -> int:
+    """The pipeline's peak memory per decoded pixel, for an image not decoded yet (measured:
+    tests/data/test_decode_memory.py): the decoded pixels, plus a converted copy where there is
+    one (GIF to RGB or RGBA, an alpha image premultiplied before resampling), plus WebP's decoder
+    buffer, plus the first pass of resampling."""
+    stored = _bytes_per_pixel(img.mode)
+    # The pixels, the first resampling pass (at most as large), and a byte for the rest.
+    total = 2 * stored + 1
+    if fmt == "GIF":
+        total += 4 + (4 if _has_alpha(img) else 0)
+    elif img.mode in ("LA", "RGBA", "PA"):
+        total += 4
+    if fmt == "WEBP":
+        total += 10
+    return total
+
+
+def _output_bytes_per_pixel(img: Image.Image, fmt: str) -> int:
+    # The resized image and its clean copy, and for a JPEG the progressive encoder's coefficients.
+    return 2 * (1 if img.mode in ("1", "L") else 4) + (6 if fmt == "JPEG" else 0)
+
+
+def decode_bytes(img: Image.Image, fmt: str, max_side: int) -> int:
+    """Estimated peak memory of processing `img` (opened, at its draft size, not decoded) into an
+    image of at most `max_side` pixels a side: the decoding and resampling above, then the output."""
+    scale = min(1.0, max_side / max(img.width, img.height))
+    output = int(img.width * scale) * int(img.height * scale)
+    return img.width * img.height * peak_bytes_per_pixel(img, fmt) + output * _output_bytes_per_pixel(img, fmt)
+
+
+def max_pixels(img: Image.Image, fmt: str, max_side: int, max_decode_bytes: int) -> int:
+    """About the most pixels an image of this format and mode may have within the budget."""
+    output = max_side * max_side * _output_bytes_per_pixel(img, fmt)
+    return max(0, max_decode_bytes - output) // peak_bytes_per_pixel(img, fmt)
 
 
 def _encode(img: Image.Image, fmt: str) -> Encoded:
@@ -153,8 +207,9 @@ def _pixels_only(img: Image.Image, fmt: str) -> Image.Image:
     return clean
 
 
-def process_image(data: bytes, kind: str) -> ProcessedImage:
-    """Verify, clean and resize an upload; raises NotAnImage or ImageTooLarge."""
+def process_image(data: bytes, kind: str, max_decode_bytes: int | None = None) -> ProcessedImage:
+    """Verify, clean and resize an upload; raises NotAnImage, ImageTooLarge or, when decoding it
+    would take more than `max_decode_bytes` of memory, ImageTooCostly."""
     spec = SPECS[kind]
     img = _open(data)
     # Multi-picture JPEGs (many phones and cameras) are JPEGs whose first picture is the photo.
@@ -163,16 +218,22 @@ def process_image(data: bytes, kind: str) -> ProcessedImage:
         if fmt == "JPEG":
             # Decode at a reduced scale straight away: far less memory and time for big photos.
             img.draft("RGB", _draft_size(img.size, spec.max_side))
+        # Still no pixel decoded: the header says what decoding will cost.
+        if max_decode_bytes is not None and decode_bytes(img, fmt, spec.max_side) > max_decode_bytes:
+            raise ImageTooCostly(f"The image is too large to process ({img.width} x {img.height} pixels in "
+                                 f"{img.mode} mode). Upload it as a JPEG, or at most "
+                                 f"{max_pixels(img, fmt, spec.max_side, max_decode_bytes) / 1e6:.0f} megapixels.")
         # Only the first frame of an animation is kept.
         img.load()
-        img = ImageOps.exif_transpose(img)
         if fmt == "GIF":
             # GIF's 256-colour palette would band a resized photo; PNG keeps it exact.
-            img, fmt = img.convert("RGBA"), "PNG"
-        # Resample before copying: everything after this works on the bounded size.
+            img, fmt = img.convert("RGBA" if _has_alpha(img) else "RGB"), "PNG"
+        # Resample first: everything after this, turning by the EXIF orientation included, works
+        # on the bounded size (the bounding box is square, so turning afterwards is the same).
         img.thumbnail((spec.max_side, spec.max_side), Image.Resampling.LANCZOS)
+        ImageOps.exif_transpose(img, in_place=True)
         clean = _pixels_only(_to_srgb(img), fmt)
-    except MemoryError:
+    except (MemoryError, ImageTooCostly):
         raise
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge("The image has too many pixels.") from exc

@@ -21,12 +21,13 @@ class PostRepository:
         return queries.reserve_post_id(self.conn)
 
     def add(self, post_id: int, user_id: int, image: str, caption: str = "", alt_text: str = "",
-            image_width: int = 0, image_height: int = 0) -> None:
+            image_width: int = 0, image_height: int = 0, image_bytes: int = 0) -> None:
         """Insert a post under a reserved id; raises UserNotFound for a missing author."""
         try:
             with savepoint(self.conn):
                 queries.insert_post(self.conn, id=post_id, user_id=user_id, caption=caption, alt_text=alt_text,
-                                    image=image, image_width=image_width, image_height=image_height)
+                                    image=image, image_width=image_width, image_height=image_height,
+                                    image_bytes=image_bytes)
         except pgerrors.ForeignKeyViolation as exc:
             raise UserNotFound(user_id) from exc
 

@@ -5,7 +5,7 @@ from psycopg import errors as pgerrors
 
 from photoshare.data.queries import fetch_record, queries
 from photoshare.errors import ProfileExists, UserNotFound
-from photoshare.models import Profile, ProfilePage
+from photoshare.models import Profile, ProfilePage, ProfileStorage
 from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
 
 
@@ -36,10 +36,20 @@ class ProfileRepository:
             return None
         return fetch_record(self.conn, queries.get_profile_page, ProfilePage, username=username, viewer_id=viewer_id)
 
-    def set_image(self, user_id: int, key: str | None) -> str | None:
-        """Point the profile at a new image key (or none); returns the replaced key."""
+    def storage(self, user_id: int) -> ProfileStorage | None:
+        """The account's picture and stored bytes (deltas included), unlocked; None without a profile."""
+        return fetch_record(self.conn, queries.get_profile_storage, ProfileStorage, user_id=user_id)
+
+    def lock_storage(self, user_id: int) -> ProfileStorage | None:
+        """The same, holding the profile row until commit (the first lock of every upload); None
+        when the account is gone."""
         require_unit_of_work(self.conn)
-        return queries.set_profile_image(self.conn, user_id=user_id, image=key)
+        return fetch_record(self.conn, queries.lock_profile_storage, ProfileStorage, user_id=user_id)
+
+    def set_image(self, user_id: int, key: str | None, image_bytes: int = 0) -> None:
+        """Point the profile at a new image key (or none) of this many stored bytes."""
+        require_unit_of_work(self.conn)
+        queries.set_profile_image(self.conn, user_id=user_id, image=key, image_bytes=image_bytes)
 
     def set_details(self, user_id: int, display_name: str, bio: str) -> None:
         """Set the display name and bio."""

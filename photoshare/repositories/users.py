@@ -77,6 +77,15 @@ class UserRepository:
         require_unit_of_work(self.conn)
         return queries.delete_user(self.conn, id=user_id) == 1
 
+    def lock_for_deletion(self, user_id: int) -> None:
+        """Take, in order, every lock the account's deletion needs (sql/queries/app/account_deletion.sql)."""
+        require_unit_of_work(self.conn)
+        queries.lock_account_deletions(self.conn)
+        queries.lock_profile_for_deletion(self.conn, user_id=user_id)
+        queries.lock_posts_for_deletion(self.conn, user_id=user_id)
+        queries.lock_user_for_deletion(self.conn, user_id=user_id)
+        queries.lock_posts_liked_by(self.conn, user_id=user_id)
+
     def media_keys(self, user_id: int) -> list[str]:
         """Every media key a user's rows reference."""
         return fetch_values(self.conn, queries.list_media_keys_of_user, user_id=user_id)

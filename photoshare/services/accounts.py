@@ -47,9 +47,15 @@ def change_password(conn: psycopg.Connection, user_id: int, password: str) -> Us
 
 
 def delete_account(conn: psycopg.Connection, store: MediaStore, user_id: int) -> None:
-    """Delete the user (profile, posts and likes cascade), then every image they stored."""
+    """Delete the user (profile, posts and likes cascade), then every image they stored.
+
+    The locks come first, in the order every other flow takes them (account_deletion.sql), so that
+    likes, uploads and other deletions running meanwhile never deadlock with it; the keys are read
+    once they are held, so an upload that committed meanwhile has its image deleted here too.
+    """
     users = UserRepository(conn)
     with conn.transaction():
+        users.lock_for_deletion(user_id)
         keys = users.media_keys(user_id)
         users.delete(user_id)
     delete_unreferenced(store, keys)

@@ -5,28 +5,34 @@ import psycopg
 from photoshare.media.images import ProcessedImage
 from photoshare.media.keys import new_post_key
 from photoshare.media.store import MediaStore
-from photoshare.repositories import JobRepository, PostRepository
+from photoshare.repositories import JobRepository, PostRepository, ProfileRepository
 from photoshare.repositories.jobs import DELIVER_POST
+from photoshare.services.storage_quota import check_quota
 from photoshare.services.write_order import delete_unreferenced, stored_image
 
 
 def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, image: ProcessedImage,
-                 caption: str = "", alt_text: str = "") -> int:
+                 caption: str = "", alt_text: str = "", quota_bytes: int | None = None) -> int:
     """Store the photo, then commit the post that points to it; returns the new post's id.
 
     The job that delivers it to the author's followers' home feeds is queued in the same
     transaction: a committed post always has one, a rolled-back post never.
 
-    Raises StorageUnavailable (nothing saved) or UserNotFound (the author is gone; the photo is
-    removed again).
+    Raises StorageUnavailable (nothing saved), QuotaExceeded (nothing saved) or UserNotFound (the
+    author is gone, deleted meanwhile perhaps; the photo is removed again).
     """
-    posts = PostRepository(conn)
+    posts, profiles = PostRepository(conn), ProfileRepository(conn)
+    size = image.stored_bytes
     # The id comes first because the media key contains it.
     post_id = posts.reserve_id()
     key = new_post_key(post_id, image.ext)
     with stored_image(store, key, image), conn.transaction():
+        # The profile row first, as an account deletion takes it: a deletion in progress makes this
+        # wait and then find no account, and one starting now waits for this commit. Over the quota,
+        # the photo just stored is removed again (uploads are rate-limited, so that is rare).
+        check_quota(profiles.lock_storage(author_id), author_id, size, quota_bytes)
         posts.add(post_id, author_id, key, caption=caption, alt_text=alt_text,
-                  image_width=image.main.width, image_height=image.main.height)
+                  image_width=image.main.width, image_height=image.main.height, image_bytes=size)
         JobRepository(conn).defer(DELIVER_POST, post_id=post_id)
     return post_id
 

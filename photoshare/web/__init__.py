@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         forms,
         health,
         media_routes,
+        media_signing,
         posts,
         profiles,
         security,
@@ -33,6 +34,8 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     errorpages.init_app(app)
+    uploads.init_app(app)
+    media_signing.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(media_routes.bp)
     app.register_blueprint(auth.bp)

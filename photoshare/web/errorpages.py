@@ -1,7 +1,7 @@
 """The app's own error pages: never a traceback."""
 
 import psycopg
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from psycopg_pool import PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +27,22 @@ def render_error(code: int, message: str | None = None):
     return render_template("error.html", code=code, title=title, message=text), code
 
 
+def discard_body(limit: int) -> None:
+    """Read what is left of a refused body (up to twice the limit; a proxy refuses more).
+
+    The 413 is decided from Content-Length, before the body is read. gunicorn then closes the
+    connection with the body unread, and a close with unread data is a reset, which can reach the
+    proxy (or the browser) before the 413 does: nginx answered 502 to one such upload in eight.
+    """
+    stream = request.environ.get("wsgi.input")
+    remaining = min(request.content_length or 0, 2 * limit)
+    while stream is not None and remaining > 0:
+        chunk = stream.read(min(remaining, 256 * 1024))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for HTTP errors and outages (CSRF failures: web/forms.py)."""
 
@@ -34,6 +50,7 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         message = None
         if exc.code == 413:
+            discard_body(app.config["MAX_CONTENT_LENGTH"])
             message = f"That file is too large. The limit is {app.config['MAX_UPLOAD_MB']} MB."
         return render_error(exc.code or 500, message)
 

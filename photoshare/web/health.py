@@ -14,7 +14,8 @@ def healthz():
     """JSON status of the database and the store; 503 when either is down."""
     status = {"database": "ok", "storage": "ok"}
     try:
-        with current_app.extensions["db_pool"].connection(timeout=2) as conn:
+        # The pool's own timeout (DB_POOL_TIMEOUT): a health check waits no longer than a page.
+        with current_app.extensions["db_pool"].connection() as conn:
             queries.ping(conn)
     except Exception:  # noqa: BLE001 - any failure means "down"; details go to the log
         current_app.logger.exception("health check: database")

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from photoshare.media.keys import rendition_key
+from photoshare.web.media_signing import signed_media_url
 from photoshare.web.urls import UrlBuilder
 
 
@@ -45,8 +46,9 @@ def letter_avatar_class(username: str) -> str:
 
 
 def media_url(key: str, width: int | None = None) -> str:
-    """URL of an image, or of its rendition of the given width."""
-    return current_app.extensions["url_builder"]("media.serve", key=rendition_key(key, width) if width else key)
+    """The signed URL of an image, or of its rendition of the given width."""
+    url = current_app.extensions["url_builder"]("media.serve", key=rendition_key(key, width) if width else key)
+    return signed_media_url(url, key)
 
 
 @functools.cache

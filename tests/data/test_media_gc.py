@@ -11,6 +11,7 @@ from tests.support import images as f
 from tests.support.actions import (
     app_config,  # noqa: F401 - the fixture: every test here runs on both backends
     expected_keys,
+    media_url,
     post_images,
     profile_image,
     stored_keys,
@@ -61,7 +62,7 @@ def test_apply_deletes_only_orphans(app, db, media):
     # The pages still show every image.
     client = app.test_client()
     for key in media["referenced"]:
-        assert client.get(f"/media/{key}").status_code == 200
+        assert client.get(media_url(app, key)).status_code == 200
 
 
 def test_young_objects_are_left_alone(app, db, media):

@@ -162,17 +162,45 @@ def test_profile_for_missing_user(conn, db):
         ProfileRepository(conn).add(12345)
 
 
-def test_set_profile_image_returns_the_replaced_key(conn, db):
+def test_profile_storage_follows_the_picture_and_its_bytes(conn, db):
     user = make_user(conn)
     profiles = ProfileRepository(conn)
     assert profiles.get(user.id).image is None
+    assert profiles.storage(user.id) == (None, 0, 0)
     with conn.transaction():
-        assert profiles.set_image(user.id, "profile/alice-1.png") is None
+        assert profiles.lock_storage(user.id) == (None, 0, 0)
+        profiles.set_image(user.id, "profile/alice-1.png", 1_000)
     with conn.transaction():
-        assert profiles.set_image(user.id, "profile/alice-2.png") == "profile/alice-1.png"
+        assert profiles.lock_storage(user.id) == ("profile/alice-1.png", 1_000, 1_000)
+        profiles.set_image(user.id, "profile/alice-2.png", 300)
+    assert profiles.storage(user.id) == ("profile/alice-2.png", 300, 300)
     with conn.transaction():
-        assert profiles.set_image(user.id, None) == "profile/alice-2.png"
+        profiles.set_image(user.id, None)
+    assert profiles.storage(user.id) == (None, 0, 0)
     assert db.execute("SELECT image FROM profile WHERE user_id = %s", (user.id,)).fetchone()["image"] is None
+    assert profiles.storage(999) is None
+
+
+def test_stored_bytes_follow_posts_and_busy_row_deltas(conn, db, database_url):
+    alice = make_user(conn, "alice")
+    posts = PostRepository(conn)
+    with conn.transaction():
+        ProfileRepository(conn).set_image(alice.id, "profile/alice-1.png", 100)
+        posts.add(posts.reserve_id(), alice.id, "post/1-20240101T000000000000Z.png", image_bytes=5_000)
+    second = posts.reserve_id()
+    with psycopg.connect(database_url, autocommit=True) as other:
+        # Another transaction holds alice's profile row: this post's bytes wait in a delta.
+        with other.transaction():
+            other.execute("SELECT 1 FROM profile WHERE user_id = %s FOR UPDATE", (alice.id,))
+            with conn.transaction():
+                posts.add(second, alice.id, "post/2-20240101T000000000000Z.png", image_bytes=7_000)
+    assert db.execute("SELECT stored_bytes FROM profile_counter_delta").fetchone()["stored_bytes"] == 7_000
+    assert ProfileRepository(conn).storage(alice.id).stored_bytes == 12_100
+    with conn.transaction():
+        posts.delete(second, alice.id)
+    assert ProfileRepository(conn).storage(alice.id).stored_bytes == 5_100
+    row = db.execute("SELECT stored_bytes FROM profile WHERE user_id = %s", (alice.id,)).fetchone()
+    assert row["stored_bytes"] == 5_100  # the delete got the row and folded the delta in
 
 
 def test_profile_page_counts(conn, db):

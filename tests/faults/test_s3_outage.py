@@ -9,6 +9,7 @@ from tests.support import images as f
 from tests.support.actions import (
     delete_post,
     expected_keys,
+    media_url,
     post_images,
     profile_image,
     upload_post,
@@ -44,14 +45,14 @@ def test_s3_outage_fails_cleanly_and_the_app_recovers(app, client, logged_in, db
         health = client.get("/healthz")
         assert health.status_code == 503
         assert health.get_json() == {"database": "ok", "storage": "down"}
-        served = client.get(f"/media/{before}")
+        served = client.get(media_url(client.application, before))
         assert served.status_code == 503
         assert "Traceback" not in served.get_data(as_text=True)
     finally:
         s3_server.start()
 
     assert client.get("/healthz").status_code == 200
-    assert client.get(f"/media/{before}").status_code == 200
+    assert client.get(media_url(client.application, before)).status_code == 200
     assert upload_post(logged_in, f.jpeg(), caption="after").status_code == 302
     assert upload_profile_picture(logged_in, f.jpeg()).status_code == 302
     rows = [*post_images(db), profile_image(db, "alice")]

@@ -1,5 +1,8 @@
 """Two app processes against one database and one media store behave as one."""
 
+import html
+import re
+
 import pytest
 
 from bench.soak_http import Browser
@@ -13,7 +16,8 @@ def two_servers(database_url, tmp_path_factory):
     """Two gunicorn processes on different ports sharing the database, the media folder and the key."""
     media_root = tmp_path_factory.mktemp("media")
     env = {"DATABASE_URL": database_url, "MEDIA_BACKEND": "local", "MEDIA_ROOT": str(media_root),
-           "SECRET_KEY": "shared-secret-key", "DB_POOL_MAX_SIZE": "4", "LOGIN_MAX_FAILURES": "5"}
+           "SECRET_KEY": "shared-secret-key", "DB_POOL_MAX_SIZE": "4", "LOGIN_MAX_FAILURES": "5",
+           "UPLOAD_LIMIT": "3"}
     first = AppServer(env, workers=1, threads=2)
     try:
         second = AppServer(env, workers=1, threads=2)
@@ -45,8 +49,9 @@ def test_post_on_one_is_liked_on_the_other(two_servers, db):
     # alice sees bob's like on A; the image stored through A is served by B.
     page = alice.get(post_path).text
     assert 'data-like-count="1"' in page
-    key = db.execute("SELECT image FROM posts WHERE id = %s", [post_id]).fetchone()["image"]
-    served = bob.get(f"/media/{key}")
+    # The photo's signed URL, from the page A rendered, works on B (the same SECRET_KEY signs both).
+    src = html.unescape(re.search(r'<img src="(/media/[^"]+)"', page)[1])
+    served = bob.get(src)
     assert served.status == 200 and served.headers["content-type"] == "image/png"
     assert db.execute("SELECT count(*) AS n FROM like_post WHERE post_id = %s", [post_id]).fetchone()["n"] == 1
 
@@ -71,3 +76,17 @@ def test_log_in_throttling_is_shared_by_both(two_servers, db):
         assert attacker.login("alice", "wrong password").status == 400
     for server in (a, b):
         assert Browser(server.url).login("alice", PASSWORD).status == 429
+
+
+def test_the_upload_rate_is_shared_by_both(two_servers, db):
+    a, b = two_servers
+    alice = Browser(a.url)
+    assert alice.register("alice", PASSWORD).status == 302
+    statuses = []
+    for server in (a, b, a, b):
+        browser = alice.on(server.url)
+        created = browser.post("/posts/new", {"csrf_token": browser.csrf_token("/posts/new"), "caption": "x"},
+                               files=[("image", image_bytes(), "a.png", "image/png")])
+        statuses.append(created.status)
+    assert statuses == [302, 302, 302, 429]
+    assert int(created.headers["retry-after"]) > 0

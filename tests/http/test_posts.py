@@ -10,6 +10,7 @@ from tests.support.actions import (
     create_post,
     csrf_token,
     expected_keys,
+    media_url,
     press,
     running_app,
     stored_files,
@@ -48,7 +49,7 @@ def test_create_post_stores_row_and_object(logged_in, db, media_root):
     assert is_valid_key(row["image"])
     # The image and its smaller rendition, nothing else.
     assert stored_files(media_root) == expected_keys(row["image"])
-    served = logged_in.get(f"/media/{row['image']}")
+    served = logged_in.get(media_url(logged_in.application, row["image"]))
     assert served.status_code == 200 and served.mimetype == "image/png"
     page = logged_in.get(f"/posts/{post_id}")
     assert "Your photo is posted." in page.get_data(as_text=True)
@@ -163,7 +164,7 @@ def test_post_page_shows_image_author_caption_time_and_likes(logged_in, db):
     html = logged_in.get(f"/posts/{post_id}").get_data(as_text=True)
     assert f'<article class="post" data-post-id="{post_id}" data-author="alice"' in html
     assert 'data-like-count="0" data-liked="false"' in html
-    assert re.search(r'<img src="/media/post/\d+-\d+T\d+Z\.png"', html)
+    assert re.search(r'<img src="/media/post/\d+-\d+T\d+Z\.png\?expires=\d+&amp;sig=[\w-]{22}"', html)
     assert '<a class="author" href="/u/alice">alice</a>' in html
     # Line breaks are kept (the caption keeps them; CSS shows them with white-space: pre-line).
     assert '<span class="caption-text">first line\nsecond line</span></p>' in html

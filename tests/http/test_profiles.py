@@ -14,6 +14,7 @@ from tests.support.actions import (
     delete_account,
     expected_keys,
     log_in_as,
+    media_url,
     press,
     profile_image,
     remove_profile_picture,
@@ -133,7 +134,7 @@ def test_upload_replace_remove_keeps_one_object_per_profile(logged_in, db, media
     second = profile_image(db)
     assert second != first and second.endswith(".jpg")
     assert stored_files(media_root) == expected_keys(second)
-    assert logged_in.get(f"/media/{first}").status_code == 404
+    assert logged_in.get(media_url(logged_in.application, first)).status_code == 404
 
     settings = logged_in.get("/settings/profile").get_data(as_text=True)
     assert 'name="remove"' in settings

@@ -5,7 +5,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.support.actions import PASSWORD, AuthActions, create_post, csrf_token
+from tests.support.actions import PASSWORD, AuthActions, create_post, csrf_token, media_url, running_app
 
 EVIL_NEXT = [
     "https://evil.example/", "http://evil.example", "//evil.example", "///evil.example", "////evil.example/x",
@@ -67,7 +67,8 @@ def test_headers_on_every_page(app, logged_in, another_client, db):
         "profile": logged_in.get("/u/alice"),
         "settings": logged_in.get("/settings/profile"),
         "password": logged_in.get("/settings/password"),
-        "media": logged_in.get(f"/media/{key}"),
+        "media": logged_in.get(media_url(app, key)),
+        "media unsigned": logged_in.get(f"/media/{key}"),
         "like json": logged_in.post(f"/posts/{post_id}/like", data={"csrf_token": token},
                                     headers={"Accept": "application/json"}),
         "like redirect": logged_in.post(f"/posts/{post_id}/unlike", data={"csrf_token": token}),
@@ -75,7 +76,7 @@ def test_headers_on_every_page(app, logged_in, another_client, db):
         "404": logged_in.get("/posts/999999"),
         "405": logged_in.get(f"/posts/{post_id}/like"),
         "400 bad cursor": logged_in.get("/?before=garbage"),
-        "media 404": logged_in.get("/media/post/1-20260101T000000000000Z.jpg"),
+        "media 404": logged_in.get(media_url(app, "post/1-20260101T000000000000Z.jpg")),
     }
     for where, response in responses.items():
         assert response.status_code < 500, where
@@ -148,3 +149,47 @@ def test_like_next_never_leaves_the_site(logged_in, action):
             assert_local(response.headers["Location"])
     local = logged_in.post(f"/posts/{post_id}/{action}?next=/u/alice", data={"csrf_token": token})
     assert local.headers["Location"] == f"/u/alice#post-{post_id}"
+
+
+def test_pages_and_redirects_are_never_stored_media_and_static_keep_their_policy(app, logged_in, db):
+    post_id = create_post(logged_in, caption="hello")
+    token = csrf_token(logged_in, "/")
+    anonymous = app.test_client()
+    private = {
+        "feed": logged_in.get("/"),
+        "post": logged_in.get(f"/posts/{post_id}"),
+        "edit": logged_in.get(f"/posts/{post_id}/edit"),
+        "likers": logged_in.get(f"/posts/{post_id}/likes"),
+        "profile": logged_in.get("/u/alice"),
+        "settings": logged_in.get("/settings/profile"),
+        "password": logged_in.get("/settings/password"),
+        "new post": logged_in.get("/posts/new"),
+        "like redirect": logged_in.post(f"/posts/{post_id}/like", data={"csrf_token": token}),
+        "like json": logged_in.post(f"/posts/{post_id}/unlike", data={"csrf_token": token},
+                                    headers={"Accept": "application/json"}),
+        "404": logged_in.get("/posts/999999"),
+        "log-in form": anonymous.get("/auth/login"),
+        "log-in redirect": anonymous.get("/"),
+        "log-out redirect": AuthActions(logged_in).logout(),
+    }
+    for where, response in private.items():
+        assert response.headers["Cache-Control"] == "no-store", where
+    assert anonymous.get("/static/app.css").headers["Cache-Control"] == "no-cache"
+
+
+def test_https_adds_hsts_and_every_page_a_permissions_policy(app, client):
+    plain = client.get("/auth/login")
+    assert "Strict-Transport-Security" not in plain.headers
+    secure = client.get("/auth/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    for response in (plain, secure):
+        policy = dict(part.strip().split("=", 1) for part in response.headers["Permissions-Policy"].split(","))
+        assert {policy[feature] for feature in ("camera", "microphone", "geolocation", "payment")} == {"()"}
+
+
+def test_behind_a_proxy_https_is_what_the_proxy_says(app_config, db):
+    with running_app({**app_config, "TRUST_PROXY_HEADERS": True}) as app:
+        client = app.test_client()
+        forwarded = client.get("/auth/login", headers={"X-Forwarded-Proto": "https"})
+        assert forwarded.headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert "Strict-Transport-Security" not in client.get("/auth/login").headers

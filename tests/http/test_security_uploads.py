@@ -6,7 +6,7 @@ import random
 import pytest
 from PIL import Image
 
-from tests.support.actions import AuthActions, running_app, snapshot, stored_files, upload
+from tests.support.actions import AuthActions, media_url, running_app, snapshot, stored_files, upload
 from tests.support.images import HTML, SVG, image_bytes, jpeg_with_comment, png_with_header
 
 JPEG = image_bytes("JPEG", (300, 200))
@@ -64,7 +64,7 @@ def test_jpeg_comments_are_not_stored_or_served(logged_in, db, media_root):
         data = (media_root / stored).read_bytes()
         assert comment not in data
         Image.open(io.BytesIO(data)).verify()
-    served = logged_in.get(f"/media/{key}")
+    served = logged_in.get(media_url(logged_in.application, key))
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/jpeg"
     assert served.headers["X-Content-Type-Options"] == "nosniff"

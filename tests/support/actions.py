@@ -1,6 +1,7 @@
 """Test actions: the real forms posted through the test client, rows seeded and read with plain SQL, the store read."""
 
 import re
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
@@ -11,7 +12,7 @@ import pytest
 
 from photoshare import create_app
 from photoshare.media.factory import get_store
-from photoshare.media.keys import KINDS
+from photoshare.media.keys import KINDS, main_key
 from photoshare.media.stored_images import image_keys
 from photoshare.services.passwords import hash_password
 from photoshare.web.auth.session import password_fingerprint
@@ -223,6 +224,17 @@ def counting_statements(monkeypatch):
         yield seen
 
 
+def wait_until_blocked(db, seconds: float = 10) -> None:
+    """Until some other session of the test database waits for a lock (a race made to happen)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if db.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                      "AND datname = current_database()").fetchone()["n"]:
+            return
+        time.sleep(0.02)
+    raise AssertionError("nothing waited for a lock")
+
+
 def post_images(db) -> list[str]:
     """Every post's image key, oldest post first."""
     return [row["image"] for row in db.execute("SELECT image FROM posts ORDER BY id")]
@@ -259,6 +271,12 @@ def stored_keys(app) -> set[str]:
     with app.app_context():
         store = get_store()
         return {obj.key for kind in KINDS for obj in store.list_objects(f"{kind}/")}
+
+
+def media_url(app, key: str, now: float | None = None) -> str:
+    """The signed /media/ URL of a key (or a rendition's), as a page would link it at `now`."""
+    signer = app.extensions["media_signer"]
+    return f"/media/{key}" + signer.query(main_key(key), time.time() if now is None else now)
 
 
 def stored_bytes(app, key: str) -> bytes:

@@ -1,5 +1,6 @@
 """Test images made with Pillow (and a few hand-crafted bytes): plain and photo-like images, bombs, polyglots."""
 
+import functools
 import io
 import struct
 import zlib
@@ -158,3 +159,23 @@ def noisy_jpeg(size=(4032, 3024), quality=92) -> bytes:
     gradient = Image.linear_gradient("L").resize(size)
     img = Image.merge("RGB", (noise, gradient, Image.eval(noise, lambda v: 255 - v)))
     return encode(img, "JPEG", quality=quality)
+
+
+@functools.cache
+def png_16bit(size=(7000, 7000), color_type: int = 6) -> bytes:
+    """A 16-bit PNG (colour type 6: RGBA) of one colour: a few hundred KB that decode to size x 4 bytes
+    and more. Written row by row, so making it takes no memory to speak of."""
+    width, height = size
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
+    row = b"\x00" + b"\x12\x34" * (width * channels)
+    compress = zlib.compressobj(6)
+    data = b"".join(compress.compress(row) for _ in range(height)) + compress.flush()
+    header = struct.pack(">IIBBBBB", width, height, 16, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", data) + png_chunk(b"IEND", b"")
+
+
+def large_png(size=(5000, 3800)) -> bytes:
+    """An RGB PNG with a little structure that compresses well (a gradient and a shape)."""
+    img = ImageOps.colorize(Image.linear_gradient("L").resize(size), "#204060", "#f0c080")
+    ImageDraw.Draw(img).ellipse((size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2), fill="#ffffff")
+    return encode(img, "PNG", compress_level=1)

@@ -15,6 +15,7 @@ were most of the feed's CPU (bench/RESULTS.md). Escaping is structural, not a ha
   anything but an int.
 """
 
+import time
 from datetime import UTC, datetime
 from typing import NamedTuple, get_type_hints
 
@@ -24,6 +25,7 @@ from markupsafe import Markup
 from photoshare.media.images import SPECS
 from photoshare.media.keys import rendition_key
 from photoshare.models import Post
+from photoshare.web.media_signing import signer
 from photoshare.web.rich_text import HTML_SPECIAL, html_text, rich_text
 from photoshare.web.templating import exact_time, letter_avatar_class, relative_time
 from photoshare.web.urls import quote_segment
@@ -97,6 +99,7 @@ class Links:
     """The links of cards, tiles, comments and rich text as printf formats, escaped once per script root."""
 
     def __init__(self):
+        self.signer = signer()
         self.show = _link_format("posts.show", post_id=_INT_STAND_IN)
         self.like = _link_format("posts.like", post_id=_INT_STAND_IN)
         self.unlike = _link_format("posts.unlike", post_id=_INT_STAND_IN)
@@ -109,38 +112,41 @@ class Links:
         # An author's avatar is the same markup on every card of theirs: made once, kept (keys never change).
         self._avatars: dict[tuple[str | None, str, bool], str] = {}
 
-    def media_url(self, key: str) -> str:
-        """The URL of a raw (unescaped) media key."""
-        return self.media % html_text(quote_segment(key))
+    def media_url(self, key: str, signature: str) -> str:
+        """The URL of a raw (unescaped) media key, with its image's escaped signature query."""
+        return self.media % html_text(quote_segment(key)) + signature
 
-    def avatar(self, raw: Post, lazy: bool) -> str:
+    def avatar(self, raw: Post, lazy: bool, now: float) -> str:
         """The author's avatar: the 160 px rendition of their picture, or the first letter of their name.
         Decorative (alt=""): it sits beside the name's link, which says whose it is."""
-        cache_key = (raw.author_image, raw.author, lazy)
+        signature = self.signer.html_query(raw.author_image, now) if raw.author_image else ""
+        # The signature is part of the key: a new URL window makes new markup.
+        cache_key = (raw.author_image, raw.author, lazy, signature)
         markup = self._avatars.get(cache_key)
         if markup is None:
             if len(self._avatars) >= 4096:  # bounded: a busy server sees many authors
                 self._avatars.clear()
-            markup = self._avatars[cache_key] = self._avatar(raw, lazy)
+            markup = self._avatars[cache_key] = self._avatar(raw, lazy, signature)
         return markup
 
-    def _avatar(self, raw: Post, lazy: bool) -> str:
+    def _avatar(self, raw: Post, lazy: bool, signature: str) -> str:
         if raw.author_image:
             loading = ' loading="lazy" decoding="async"' if lazy else ""
-            src = self.media_url(rendition_key(raw.author_image, _AVATAR_WIDTH))
+            src = self.media_url(rendition_key(raw.author_image, _AVATAR_WIDTH), signature)
             return f'<img class="avatar avatar-32" src="{src}" width="32" height="32" alt=""{loading}>'
         # Usernames are letters, digits, _ and . only: the letter needs no escaping, but gets it anyway.
         letter = html_text(raw.author[:1].upper())
         return (f'<span class="avatar avatar-letter avatar-32 {letter_avatar_class(raw.author)}" '
                 f'aria-hidden="true">{letter}</span>')
 
-    def image(self, raw: Post, post: Post, sizes: str, lazy: bool) -> str:
+    def image(self, raw: Post, post: Post, sizes: str, lazy: bool, now: float) -> str:
         """The post's <img>: the largest rendition narrower than the image (else the image itself),
-        and a srcset of the renditions and the image to pick from. `raw` gives the key its URL is
-        made of, `post` the escaped text."""
+        and a srcset of the renditions and the image to pick from, all signed (one signature for
+        all sizes). `raw` gives the key its URLs are made of, `post` the escaped text."""
         key, width = raw.image, post.image_width
-        renditions = [(self.media_url(rendition_key(key, w)), w) for w in _RENDITIONS if w < width]
-        full = self.media_url(key)
+        signature = self.signer.html_query(key, now)
+        renditions = [(self.media_url(rendition_key(key, w), signature), w) for w in _RENDITIONS if w < width]
+        full = self.media_url(key, signature)
         src = renditions[-1][0] if renditions else full
         srcset = ", ".join([f"{url} {w}w" for url, w in renditions] + [f"{full} {width:d}w"])
         # Width and height let the browser reserve the space before the image arrives.
@@ -171,7 +177,7 @@ def card_view(raw: Post, links: Links, now: datetime, next_query: str, lazy: boo
     post_id = post.id
     like_url, unlike_url = links.like % post_id, links.unlike % post_id
     liked, heart = ("true", "&#9829;") if post.liked else ("false", "&#9825;")
-    created_at = post.created_at
+    created_at, timestamp = post.created_at, now.timestamp()
     # Positional, in the order of CardView's fields: a keyword call costs a card 2 µs.
     return CardView._make((
         post,
@@ -190,8 +196,8 @@ def card_view(raw: Post, links: Links, now: datetime, next_query: str, lazy: boo
         created_at.isoformat(),  # time_iso
         exact_time(created_at),  # time_exact
         relative_time(created_at, now),  # time_relative
-        links.image(raw, post, sizes, lazy),  # image
-        links.avatar(raw, lazy),  # avatar
+        links.image(raw, post, sizes, lazy, timestamp),  # image
+        links.avatar(raw, lazy, timestamp),  # avatar
     ))
 
 
@@ -210,8 +216,8 @@ def post_cards(posts: list[Post], csrf_token: str, next_url: str, full_captions:
 
 def post_tiles(posts: list[Post]) -> Markup:
     """The profile grid: each post's picture, linking to the post."""
-    links = request_links()
-    return Markup("".join([_tile(_escaped_post(post), post, links) for post in posts]))  # noqa: S704 - see the module's docstring
+    links, now = request_links(), time.time()
+    return Markup("".join([_tile(_escaped_post(post), post, links, now) for post in posts]))  # noqa: S704 - see the module's docstring
 
 
 def _caption(v: CardView, full: bool) -> str:
@@ -265,12 +271,12 @@ title="{v.time_exact}">{v.time_relative}</time></a>
 """
 
 
-def _tile(post: Post, raw: Post, links: Links) -> str:
+def _tile(post: Post, raw: Post, links: Links, now: float) -> str:
     # `post` is escaped; `raw` only gives the image key its URL is made of.
     return f"""\
   <article class="post grid-item" data-post-id="{post.id:d}" data-author="{post.author}"
            data-like-count="{post.like_count:d}" data-liked="{"true" if post.liked else "false"}" \
 id="post-{post.id:d}">
-    <a href="{links.show % post.id}">{links.image(raw, post, _TILE_SIZES, lazy=True)}</a>
+    <a href="{links.show % post.id}">{links.image(raw, post, _TILE_SIZES, True, now)}</a>
   </article>
 """

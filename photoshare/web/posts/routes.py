@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 
 from photoshare.data.db import get_conn, transaction
-from photoshare.errors import BadUpload, PostNotFound, StorageUnavailable
+from photoshare.errors import PostNotFound, StorageUnavailable, UploadRefused, UserNotFound
 from photoshare.media.factory import get_store
 from photoshare.repositories import CommentRepository, FollowRepository, LikeRepository, PostRepository
 from photoshare.services.posts import delete_post, publish_post
@@ -15,7 +15,15 @@ from photoshare.web.paging import keyset_page
 from photoshare.web.posts.cards import post_cards, post_tiles
 from photoshare.web.posts.forms import ButtonForm, EditPostForm, PostForm
 from photoshare.web.security import is_local_path
-from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, accepts_upload, read_upload, refused_upload, status_of
+from photoshare.web.uploads import (
+    STORAGE_DOWN_MESSAGE,
+    accepts_upload,
+    account_gone,
+    read_upload,
+    refused,
+    refused_upload,
+    storage_quota,
+)
 
 bp = Blueprint("posts", __name__)
 bp.add_app_template_global(post_cards)
@@ -70,10 +78,12 @@ def create():
     try:
         image = read_upload(form.image, "post")
         post_id = publish_post(get_conn(), get_store(), current_user.id, image,
-                               caption=form.caption.data, alt_text=form.alt_text.data)
-    except BadUpload as exc:
+                               caption=form.caption.data, alt_text=form.alt_text.data, quota_bytes=storage_quota())
+    except UploadRefused as exc:
         form.image.errors.append(str(exc))
-        return render_template("posts/create.html", form=form), status_of(exc)
+        return refused(render_template("posts/create.html", form=form), exc)
+    except UserNotFound:
+        return account_gone()
     except StorageUnavailable as exc:
         current_app.logger.warning("post upload failed: %s", exc)
         form.image.errors.append(STORAGE_DOWN_MESSAGE)

@@ -5,7 +5,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from photoshare.data.db import get_conn, transaction
-from photoshare.errors import BadUpload, EmailTaken, InvalidUsername, StorageUnavailable, UsernameTaken
+from photoshare.errors import (
+    EmailTaken,
+    InvalidUsername,
+    StorageUnavailable,
+    UploadRefused,
+    UsernameTaken,
+    UserNotFound,
+)
 from photoshare.media.factory import get_store
 from photoshare.repositories import PostRepository, ProfileRepository, UserRepository
 from photoshare.services import accounts
@@ -24,7 +31,15 @@ from photoshare.web.profiles.forms import (
     ProfileDetailsForm,
     ProfileImageForm,
 )
-from photoshare.web.uploads import STORAGE_DOWN_MESSAGE, accepts_upload, read_upload, refused_upload, status_of
+from photoshare.web.uploads import (
+    STORAGE_DOWN_MESSAGE,
+    accepts_upload,
+    account_gone,
+    read_upload,
+    refused,
+    refused_upload,
+    storage_quota,
+)
 
 bp = Blueprint("profiles", __name__)
 
@@ -49,12 +64,15 @@ def show(username: str):
 
 def _settings_page(status: int, picture: ProfileImageForm | None = None, details: ProfileDetailsForm | None = None,
                    delete_form: DeleteAccountForm | None = None):
-    profile = ProfileRepository(get_conn()).get(current_user.id)
+    conn = get_conn()
+    profile = ProfileRepository(conn).get(current_user.id)
     if details is None:
         details = ProfileDetailsForm(formdata=None, data={"display_name": profile.display_name, "bio": profile.bio})
+    # The bytes the account keeps, against its quota.
+    storage = ProfileRepository(conn).storage(current_user.id)
     return render_template("profiles/settings.html", form=picture or ProfileImageForm(formdata=None),
                            details=details, delete_form=delete_form or DeleteAccountForm(formdata=None),
-                           profile=profile), status
+                           profile=profile, storage=storage, quota_bytes=storage_quota()), status
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])
@@ -76,10 +94,13 @@ def settings():
         return redirect(url_for("profiles.settings"))
     try:
         image = read_upload(form.image, "profile")
-        replace_profile_image(get_conn(), get_store(), current_user.id, current_user.username, image)
-    except BadUpload as exc:
+        replace_profile_image(get_conn(), get_store(), current_user.id, current_user.username, image,
+                              quota_bytes=storage_quota())
+    except UploadRefused as exc:
         form.image.errors.append(str(exc))
-        return _settings_page(status_of(exc), picture=form)
+        return refused(_settings_page(exc.status, picture=form), exc)
+    except UserNotFound:
+        return account_gone()
     except StorageUnavailable as exc:
         current_app.logger.warning("profile picture upload failed: %s", exc)
         form.image.errors.append(STORAGE_DOWN_MESSAGE)

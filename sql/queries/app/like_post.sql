@@ -5,8 +5,12 @@ VALUES (:user_id, :post_id)
 ON CONFLICT (user_id, post_id) DO NOTHING;
 
 -- name: delete_like!
--- Unlike a post; unliking one never liked changes nothing.
-DELETE FROM like_post WHERE user_id = :user_id AND post_id = :post_id;
+-- Unlike a post; unliking one never liked changes nothing. The post is locked before the like
+-- row, the order a like, a post deletion and an account deletion take them in (the like_post_count
+-- trigger then updates the post): deleting the like row first could deadlock with them.
+DELETE FROM like_post l
+USING (SELECT id FROM posts WHERE id = :post_id FOR NO KEY UPDATE) p
+WHERE l.post_id = p.id AND l.user_id = :user_id;
 
 -- name: get_like_state^
 -- Whether the user likes the post, and its exact count (read after a change).

@@ -4,8 +4,8 @@ SELECT nextval(pg_get_serial_sequence('posts', 'id'));
 
 -- name: insert_post!
 -- Create a post under a reserved id.
-INSERT INTO posts (id, user_id, caption, alt_text, image, image_width, image_height)
-VALUES (:id, :user_id, :caption, :alt_text, :image, :image_width, :image_height);
+INSERT INTO posts (id, user_id, caption, alt_text, image, image_width, image_height, image_bytes)
+VALUES (:id, :user_id, :caption, :alt_text, :image, :image_width, :image_height, :image_bytes);
 
 -- name: get_post_by_id^
 -- One post with its author and whether the viewer likes it.

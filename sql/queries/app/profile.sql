@@ -28,14 +28,30 @@ LEFT JOIN LATERAL (SELECT sum(post_count) AS post_count, sum(likes_received) AS 
                    FROM profile_counter_delta WHERE user_id = u.id) d ON true
 WHERE lower(u.username) = lower(:username);
 
--- name: set_profile_image$
--- Point the profile at a new picture (or NULL) and return the key it replaced.
--- FOR UPDATE in the subquery: two concurrent changes cannot both read the same old key.
-UPDATE profile AS pr
-SET image = :image
-FROM (SELECT id, image FROM profile WHERE user_id = :user_id FOR UPDATE) AS old
-WHERE pr.id = old.id
-RETURNING old.image;
+-- name: set_profile_image!
+-- Point the profile at a new picture (or NULL) with its size in bytes; the caller holds the row
+-- (lock_profile_storage) and so knows the key it replaces.
+UPDATE profile SET image = :image, image_bytes = :image_bytes WHERE user_id = :user_id;
+
+-- name: get_profile_storage^
+-- The account's picture and the bytes it stores, waiting deltas included (a quota check before
+-- storing anything; the binding check is lock_profile_storage's).
+SELECT pr.image, pr.image_bytes,
+       pr.stored_bytes + (SELECT coalesce(sum(d.stored_bytes), 0) FROM profile_counter_delta d
+                          WHERE d.user_id = pr.user_id) AS stored_bytes
+FROM profile pr
+WHERE pr.user_id = :user_id;
+
+-- name: lock_profile_storage^
+-- The same, with the profile row locked until commit: an account's uploads queue here, one quota
+-- check at a time, and an account deletion (which takes this row first) waits for them. Deltas
+-- cannot grow the bytes meanwhile: only the account's own uploads add bytes, and they wait here.
+SELECT pr.image, pr.image_bytes,
+       pr.stored_bytes + (SELECT coalesce(sum(d.stored_bytes), 0) FROM profile_counter_delta d
+                          WHERE d.user_id = pr.user_id) AS stored_bytes
+FROM profile pr
+WHERE pr.user_id = :user_id
+FOR UPDATE OF pr;
 
 -- name: update_profile_details!
 -- Set the display name and bio.
