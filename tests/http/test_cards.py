@@ -1,6 +1,7 @@
 """Post cards: the author's avatar beside the name, captions that take their own direction, long captions
 clamped in the feed with "more", and still one statement for the feed's posts."""
 
+import html
 import re
 
 from tests.support.actions import (
@@ -26,11 +27,15 @@ def test_a_card_shows_the_authors_picture_or_letter_beside_the_name(logged_in, a
     for path in ("/explore", f"/posts/{alices}"):
         header = re.search(r'<header class="post-header">.*?</header>', card(logged_in.get(path).get_data(as_text=True),
                                                                             alices), re.S).group(0)
-        src = "/media/" + key.replace(".png", "-160.png")
-        assert ('<a class="avatar-link" href="/u/alice" tabindex="-1" aria-hidden="true">'
-                f'<img class="avatar avatar-32" src="{src}" width="32" height="32" alt=""') in header
+        path = "/media/" + key.replace(".png", "-160.png")
+        # The 160 px rendition, by a signed URL (web/media_signing.py) that serves it.
+        found = re.search(r'<a class="avatar-link" href="/u/alice" tabindex="-1" aria-hidden="true">'
+                          r'<img class="avatar avatar-32" src="([^"]+)" width="32" height="32" alt=""', header)
+        src = html.unescape(found.group(1))
+        assert src.startswith(path + "?expires=") and "&sig=" in src
         assert header.index("avatar-link") < header.index('<a class="author" href="/u/alice">alice</a>')
         assert logged_in.get(src).status_code == 200
+        assert logged_in.get(path).status_code == 403  # unsigned
     bob_card = card(logged_in.get("/explore").get_data(as_text=True), bobs)
     assert re.search(r'<span class="avatar avatar-letter avatar-32 avatar-c\d" aria-hidden="true">B</span>', bob_card)
 
