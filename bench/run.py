@@ -515,8 +515,6 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         servers.append(app)
         servers.append(Worker(worker_env))
         cookie, token = log_in(app.port, viewer["username"])
-        cookies = {name: cookie for name in ("explore_page_1", "explore_90pct", "profile_heaviest",
-                                             "post_most_liked", "post_no_likes")}
         meter = CpuMeter(app.proc.pid, pg_pid)
         pages = {
             "explore_page_1": "/explore",
@@ -528,7 +526,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "post_no_comments": f"/posts/{uncommented['id']}",
             "landing": "/auth/login",
         }
-        cookies.update({name: "" for name in ANONYMOUS_PAGES})
+        cookies = {name: "" if name in ANONYMOUS_PAGES else cookie for name in pages}
         for who, person in home_viewers.items():
             viewer_cookie, _ = log_in(app.port, person["username"])
             pages[f"home_{who}_page_1"] = "/"

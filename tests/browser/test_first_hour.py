@@ -118,7 +118,7 @@ def test_long_names_long_captions_and_right_to_left_text_fit(app, new_page, db):
     for viewport in (PHONE, DESKTOP):
         page = new_page(viewport)
         log_in(page, "alice")
-        page.goto("/")
+        page.goto("/explore")
         if viewport is DESKTOP:
             save_screenshots(page, "feed-first-hour")  # ends at the desktop width again
         width = viewport["width"]
@@ -205,7 +205,7 @@ def test_a_like_without_scripts_returns_to_the_post(app, new_page, db):
     add_user(app, "alice")
     page = new_page(PHONE, java_script_enabled=False)
     log_in(page, "alice")
-    page.goto("/")
+    page.goto("/explore")
     target = ids[2]  # the fourth card from the top: well below the first screen
     card = page.locator(f"article.post[data-post-id='{target}']")
     card.get_by_role("button", name="Like").click()
