@@ -83,6 +83,7 @@ class Comment(NamedTuple):
     created_at: datetime
     created_iso: str  # created_at in UTC as ISO 8601 text ("2025-01-31T09:05:00Z"), made by the query
     mentions: list[str] | None  # usernames of existing accounts the body's @names may mean
+    author_image: str | None  # the media key of the author's profile picture
 
 
 class CommentOwners(NamedTuple):

@@ -21,8 +21,10 @@ from tests.support.actions import (
     seed_posts,
     seed_user,
     stored_text,
+    upload_profile_picture,
     user_id,
 )
+from tests.support.images import image_bytes
 
 JSON = {"Accept": "application/json"}
 COMMENT_RE = re.compile(r'<li class="comment" id="comment-(\d+)" data-comment-id="(\d+)" data-author="([^"]+)">')
@@ -377,10 +379,25 @@ def test_a_post_page_with_50_comments_mentioning_people_costs_what_one_without_d
 
 def test_every_text_field_of_a_comment_reaches_the_page_escaped(app):
     # Every str field gets markup: a text field added to Comment later is covered without a change here.
-    others = (7, 5, None, None, datetime(2025, 1, 1, tzinfo=UTC), None, ["author"])
+    others = (7, 5, None, None, datetime(2025, 1, 1, tzinfo=UTC), None, ["author"], None)
     values = {name: (f'<i>{name}"</i> @{name} #{name}' if kind in (str, str | None) else default)
               for (name, kind), default in zip(get_type_hints(Comment).items(), others, strict=True)}
     with app.test_request_context("/posts/3"):
         html = str(comment_items([Comment(**values)], 5, 1, "token", "/posts/3"))
     assert "<i>" not in html and '"</i>' not in html
     assert "&lt;i&gt;author&#34;" in html and "&lt;i&gt;body&#34;" in html and "&lt;i&gt;created_iso" in html
+
+
+def test_a_comment_shows_its_authors_picture_or_letter(logged_in, another_client, db, post_id):
+    assert upload_profile_picture(another_client, image_bytes(size=(300, 300))).status_code == 302
+    add_comment(another_client, post_id, "With a face")
+    add_comment(logged_in, post_id, "With a letter")
+    html = logged_in.get(f"/posts/{post_id}").get_data(as_text=True)
+    items = re.findall(r'<li class="comment".*?</li>', html, re.S)
+    key = db.execute("SELECT image FROM profile WHERE image IS NOT NULL").fetchone()["image"]
+    src = re.search(r'<a class="avatar-link" href="/u/bob" tabindex="-1" aria-hidden="true">'
+                    r'<img class="avatar avatar-32" src="([^"]+)"', items[0]).group(1)
+    assert src.startswith("/media/" + key.replace(".png", "-160.png") + "?expires=")
+    assert logged_in.get(src.replace("&amp;", "&")).status_code == 200
+    assert re.search(r'<span class="avatar avatar-letter avatar-32 avatar-c\d" aria-hidden="true">A</span>', items[1])
+    assert [author for _, author in comments_of(html)] == ["bob", "alice"]

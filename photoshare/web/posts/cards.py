@@ -116,27 +116,28 @@ class Links:
         """The URL of a raw (unescaped) media key, with its image's escaped signature query."""
         return self.media % html_text(quote_segment(key)) + signature
 
-    def avatar(self, raw: Post, lazy: bool, now: float) -> str:
-        """The author's avatar: the 160 px rendition of their picture, or the first letter of their name.
-        Decorative (alt=""): it sits beside the name's link, which says whose it is."""
-        signature = self.signer.html_query(raw.author_image, now) if raw.author_image else ""
+    def avatar(self, image: str | None, username: str, lazy: bool, now: float) -> str:
+        """An author's avatar: the 160 px rendition of their picture (`image`, its raw key), or the
+        first letter of their name. Decorative (alt=""): it sits beside the name's link, which says
+        whose it is."""
+        signature = self.signer.html_query(image, now) if image else ""
         # The signature is part of the key: a new URL window makes new markup.
-        cache_key = (raw.author_image, raw.author, lazy, signature)
+        cache_key = (image, username, lazy, signature)
         markup = self._avatars.get(cache_key)
         if markup is None:
             if len(self._avatars) >= 4096:  # bounded: a busy server sees many authors
                 self._avatars.clear()
-            markup = self._avatars[cache_key] = self._avatar(raw, lazy, signature)
+            markup = self._avatars[cache_key] = self._avatar(image, username, lazy, signature)
         return markup
 
-    def _avatar(self, raw: Post, lazy: bool, signature: str) -> str:
-        if raw.author_image:
+    def _avatar(self, image: str | None, username: str, lazy: bool, signature: str) -> str:
+        if image:
             loading = ' loading="lazy" decoding="async"' if lazy else ""
-            src = self.media_url(rendition_key(raw.author_image, _AVATAR_WIDTH), signature)
+            src = self.media_url(rendition_key(image, _AVATAR_WIDTH), signature)
             return f'<img class="avatar avatar-32" src="{src}" width="32" height="32" alt=""{loading}>'
         # Usernames are letters, digits, _ and . only: the letter needs no escaping, but gets it anyway.
-        letter = html_text(raw.author[:1].upper())
-        return (f'<span class="avatar avatar-letter avatar-32 {letter_avatar_class(raw.author)}" '
+        letter = html_text(username[:1].upper())
+        return (f'<span class="avatar avatar-letter avatar-32 {letter_avatar_class(username)}" '
                 f'aria-hidden="true">{letter}</span>')
 
     def image(self, raw: Post, post: Post, sizes: str, lazy: bool, now: float) -> str:
@@ -197,7 +198,7 @@ def card_view(raw: Post, links: Links, now: datetime, next_query: str, lazy: boo
         exact_time(created_at),  # time_exact
         relative_time(created_at, now),  # time_relative
         links.image(raw, post, sizes, lazy, timestamp),  # image
-        links.avatar(raw, lazy, timestamp),  # avatar
+        links.avatar(raw.author_image, raw.author, lazy, timestamp),  # avatar
     ))
 
 

@@ -4,18 +4,22 @@ INSERT INTO comment (post_id, user_id, body)
 VALUES (:post_id, :user_id, :body)
 RETURNING id, user_id, (SELECT u.username FROM users u WHERE u.id = comment.user_id) AS author,
           body, created_at, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_iso,
-          mentioned_usernames(body) AS mentions;
+          mentioned_usernames(body) AS mentions,
+          (SELECT pr.image FROM profile pr WHERE pr.user_id = comment.user_id) AS author_image;
 
 -- name: list_comments_after
 -- A page of a post's comments, oldest first, after the cursor (keyset on created_at, id); the first
--- page passes the earliest possible cursor. Each comment brings the accounts its @names mention, and
+-- page passes the earliest possible cursor. Each comment brings its author's picture, the accounts its
+-- @names mention, and
 -- its time as ISO 8601 text: to_char costs the database a fraction of what Python's isoformat costs
 -- the page, fifty times. The CASE spares most comments the call of mentioned_usernames().
 SELECT c.id, c.user_id, u.username AS author, c.body, c.created_at,
        to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_iso,
-       CASE WHEN strpos(c.body, '@') > 0 THEN mentioned_usernames(c.body) END AS mentions
+       CASE WHEN strpos(c.body, '@') > 0 THEN mentioned_usernames(c.body) END AS mentions,
+       pr.image AS author_image
 FROM comment c
 JOIN users u ON u.id = c.user_id
+LEFT JOIN profile pr ON pr.user_id = c.user_id
 WHERE c.post_id = :post_id
   AND (c.created_at, c.id) > (:after_created_at, :after_id)
 ORDER BY c.created_at, c.id
