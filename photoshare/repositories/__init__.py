@@ -2,14 +2,17 @@
 
 from photoshare.repositories.comments import CommentRepository
 from photoshare.repositories.follows import FollowRepository
+from photoshare.repositories.hashtags import HashtagRepository
 from photoshare.repositories.jobs import JobRepository
 from photoshare.repositories.likes import LikeRepository
 from photoshare.repositories.login_attempts import LoginAttemptRepository
 from photoshare.repositories.media import MediaRepository
 from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
+from photoshare.repositories.search import SearchRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
-__all__ = ["CommentRepository", "FollowRepository", "JobRepository", "LikeRepository", "LoginAttemptRepository",
-           "MediaRepository", "PostRepository", "ProfileRepository", "TimelineRepository", "UserRepository"]
+__all__ = ["CommentRepository", "FollowRepository", "HashtagRepository", "JobRepository", "LikeRepository",
+           "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository", "SearchRepository",
+           "TimelineRepository", "UserRepository"]

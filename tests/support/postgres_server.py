@@ -13,7 +13,8 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 UNPRIVILEGED = "nobody"
 # Every table a test may write to (follow and timeline go with users by CASCADE).
 # procrastinate_workers stays: a worker serving a whole session keeps its row there.
-TABLES = ("comment, post_counter_delta, like_post, posts, profile_counter_delta, profile, users, login_attempt, "
+TABLES = ("comment, post_counter_delta, like_post, post_hashtag, hashtag_counter_delta, hashtag, posts, "
+          "profile_counter_delta, profile, users, login_attempt, "
           "procrastinate_jobs")
 
 
