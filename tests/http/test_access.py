@@ -31,6 +31,8 @@ PROTECTED = [
     ("GET", "/settings/password"),
     ("POST", "/settings/password"),
     ("POST", "/settings/delete-account"),
+    ("GET", "/tags/alice"),
+    ("GET", "/search"),
 ]
 PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "health.healthz", "static", "media.serve"}
 
