@@ -24,7 +24,8 @@ def tag_page(client, url):
     html = response.get_data(as_text=True)
     [(tag, count)] = SECTION_RE.findall(html)
     following = NEXT_RE.search(html)
-    return tag, int(count), [int(i) for i in ARTICLE_RE.findall(html)], following and following.group(1).replace("&amp;", "&")
+    next_url = following.group(1).replace("&amp;", "&") if following else None
+    return tag, int(count), [int(i) for i in ARTICLE_RE.findall(html)], next_url
 
 
 def found(client, q):
