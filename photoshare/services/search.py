@@ -2,9 +2,13 @@
 
 Any text is a query: it is normalized (NFC, trimmed), and one PostgreSQL cannot hold or that is
 too long finds nothing rather than failing. A leading "@" searches accounts only, a leading "#"
-tags only; anything else searches both.
+tags only; anything else searches both, as far as it could name one: accounts when it has an ASCII
+letter or digit (usernames have nothing else to match), tags when it is a tag (tokens.is_tag).
+Similar names are those with a pg_trgm similarity of at least 0.4 (the app's sessions set
+pg_trgm.similarity_threshold, photoshare/data/db.py).
 """
 
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -12,11 +16,12 @@ import psycopg
 
 from photoshare.models import AccountMatch, TagMatch
 from photoshare.repositories import SearchRepository
-from photoshare.tokens import tag_key
+from photoshare.tokens import is_tag, tag_key
 
 QUERY_MAX = 100  # characters; a longer query finds nothing (no name is that long)
 RESULTS_MAX = 20  # of each kind
 _SURROGATES = range(0xD800, 0xE000)
+_USERNAME_LETTER = re.compile("[A-Za-z0-9]")
 
 
 class SearchResults(NamedTuple):
@@ -57,10 +62,11 @@ def search(conn: psycopg.Connection, text: str) -> SearchResults:
     accounts, tags = [], []
     if not query.startswith("#"):
         name = query.lstrip("@").strip().lower()
-        if name:
+        if _USERNAME_LETTER.search(name):
             accounts = repository.accounts(name, prefix_end(name), RESULTS_MAX)
     if not query.startswith("@"):
-        tag = tag_key(query.lstrip("#").strip())
-        if tag:
+        tag = query.lstrip("#").strip()
+        if is_tag(tag):
+            tag = tag_key(tag)
             tags = repository.tags(tag, prefix_end(tag), RESULTS_MAX)
     return SearchResults(accounts, tags)
