@@ -376,30 +376,30 @@ def _tag_plan(opts: SeedOptions) -> _TagPlan:
     carrier = np.repeat(np.arange(posts, dtype=np.int64), per_post)
     rank = np.minimum((tail * rng.random(len(carrier)) ** 3).astype(np.int64), tail - 1)
     parts.append(carrier * vocabulary + len(_HEAD_TAGS) + rank)
-    keys = np.unique(np.concatenate(parts))  # sorted by post, then tag; a tag twice on a post is once
+    keys = np.sort(np.concatenate(parts))  # by post, then tag
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # a tag twice on a post is once
     post, index = keys // vocabulary, keys % vocabulary
-    used, tag = np.unique(index, return_inverse=True)  # only tags some post carries become rows
-    first_post = np.full(len(used), posts, dtype=np.int64)
-    np.minimum.at(first_post, tag, post)
-    return _TagPlan(post, tag.astype(np.int64) + 1, [_tag_name(int(i)) for i in used],
-                    np.bincount(tag, minlength=len(used)), first_post)
+    # Only tags some post carries become rows, numbered in vocabulary order.
+    counts = np.bincount(index, minlength=vocabulary)
+    used = np.flatnonzero(counts)
+    tag = (np.cumsum(counts > 0) - 1)[index]
+    _, first_row = np.unique(tag, return_index=True)  # rows are in post order: a tag's first is its oldest
+    return _TagPlan(post, tag + 1, [_tag_name(int(i)) for i in used], counts[used], post[first_row])
 
 
 def _captions_with_tags(base: list[str], tags: _TagPlan) -> list[str]:
     """Each post's caption with its tags written after it, one in seven capitalized (#Travel): a tag
     is the same whatever its case."""
     captions = list(base)
-    bounds = np.flatnonzero(np.diff(tags.post)) + 1
-    starts = np.concatenate([[0], bounds]).tolist()
-    ends = np.concatenate([bounds, [len(tags.post)]]).tolist()
-    posts, ids = tags.post.tolist(), tags.tag.tolist()
-    for start, end in zip(starts, ends, strict=True):
-        if start == end:
-            continue
-        post = posts[start]
-        written = [tags.names[ids[i] - 1] for i in range(start, end)]
-        written = [name.capitalize() if (post + n) % 7 == 0 else name for n, name in enumerate(written)]
-        text = " ".join("#" + name for name in written)
+    plain = ["#" + name for name in tags.names]
+    capital = ["#" + name.capitalize() for name in tags.names]
+    rows = np.arange(len(tags.post))
+    written = [capital[t] if c else plain[t]
+               for t, c in zip((tags.tag - 1).tolist(), ((tags.post + rows) % 7 == 0).tolist(), strict=True)]
+    bounds = (np.flatnonzero(np.diff(tags.post)) + 1).tolist()
+    for start, end in zip([0, *bounds], [*bounds, len(written)], strict=True):
+        post = int(tags.post[start])
+        text = " ".join(written[start:end])
         captions[post] = f"{captions[post]} {text}" if captions[post] else text
     return captions
 
