@@ -465,6 +465,8 @@ END;
 $$;
 CREATE TRIGGER post_hashtag_count AFTER INSERT OR DELETE ON post_hashtag
     FOR EACH ROW EXECUTE FUNCTION post_hashtag_count();
+COMMENT ON FUNCTION bump_hashtag_counter(bigint, bigint) IS 'Add to a tag''s post_count without waiting: on its row when free (folding in the waiting deltas), else as a row of hashtag_counter_delta.';
+COMMENT ON FUNCTION post_hashtag_count() IS 'Trigger: a post_hashtag row counts once on its tag (bump_hashtag_counter).';
 
 -- A tag with its exact post count: the row's plus the changes still waiting.
 CREATE VIEW hashtag_view AS
