@@ -35,6 +35,7 @@ from photoshare.data.queries import load, queries
 from photoshare.pagination import Cursor
 from photoshare.services.search import RESULTS_MAX, prefix_end
 from photoshare.services.seed import DEMO_PASSWORD
+from photoshare.tokens import is_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -659,13 +660,13 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                 "before_id": tag_depth["id"]})],
             "tag_rare": [("list_hashtag_posts_before", {**feed, "hashtag_id": rare_tag["id"]})],
         }
-        # The searches as services.search runs them: accounts for text without "#", tags for text without "@".
+        # The searches as services.search runs them: accounts for text without "#", tags for a tag.
         for name, q in searches.items():
             items, term = [], q.lstrip("#@").lower()
             terms = {"q": term, "q_end": prefix_end(term), "max_results": RESULTS_MAX}
             if not q.startswith("#"):
                 items.append(("search_accounts", terms))
-            if not q.startswith("@"):
+            if not q.startswith("@") and is_tag(term):
                 items.append(("search_tags", terms))
             explains[name] = items
         for who, person in home_viewers.items():
