@@ -26,8 +26,9 @@ import psycopg
 from psycopg.rows import dict_row
 
 from bench import hello
-from bench.run import SECRET_KEY, prepare_database
+from bench.run import SECRET_KEY, misspelled, prepare_database
 from photoshare.data.queries import load
+from photoshare.pagination import Cursor
 from photoshare.services.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,10 +82,19 @@ def pages_of(db: psycopg.Connection) -> tuple[str, dict[str, str]]:
     post = bench_queries.bench_most_liked_post(db)
     commented = bench_queries.bench_most_commented_post(db)
     uncommented = bench_queries.bench_uncommented_post(db) or post
+    tag = bench_queries.bench_popular_tag(db)
+    deep = bench_queries.bench_tag_position(db, hashtag_id=tag["id"], offset=int(tag["post_count"] * 0.9))
+    deep_cursor = Cursor.after(type("Row", (), deep)).encode()
     return viewer["username"], {"feed": "/", "post page": f"/posts/{post['id']}",
                                 "profile": f"/u/{heaviest['username']}",
                                 "post, 50 comments": f"/posts/{commented['id']}",
-                                "post, no comments": f"/posts/{uncommented['id']}"}
+                                "post, no comments": f"/posts/{uncommented['id']}",
+                                "explore": "/explore",
+                                "tag page": f"/tags/{tag['name']}",
+                                "tag page, 90 %": f"/tags/{tag['name']}?before={deep_cursor}",
+                                "search, prefix": f"/search?q={viewer['username'][:3]}",
+                                "search, misspelling": f"/search?q={misspelled(viewer['username'])}",
+                                "search, a tag": f"/search?q=%23{tag['name'][:5]}"}
 
 
 def log_in(app, username: str) -> str:

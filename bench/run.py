@@ -33,7 +33,9 @@ from psycopg.rows import dict_row
 from photoshare.data.db import session_options
 from photoshare.data.queries import load, queries
 from photoshare.pagination import Cursor
+from photoshare.services.search import RESULTS_MAX, prefix_end
 from photoshare.services.seed import DEMO_PASSWORD
+from photoshare.tokens import is_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +59,8 @@ STATEMENT_BUDGET = {"logged_in_baseline": 1, "explore_page_1": 3, "explore_90pct
                     "post_most_liked": 3, "post_no_likes": 3, "post_50_comments": 3, "post_no_comments": 3,
                     "landing": 3, "like_unlike": 8,
                     "follow_unfollow": 8, "comment_add": 3, "upload_12mp": 6,
+                    "tag_popular_page_1": 3, "tag_popular_90pct": 3, "tag_rare": 3, "search_prefix": 3,
+                    "search_misspelling": 3, "search_tag": 3,
                     **{f"home_{who}_{depth}": 3 for who in ("follows_3", "follows_2000", "follows_star")
                        for depth in ("page_1", "90pct")}}
 # Pages measured as a visitor (no session cookie): the log-in page is the visitors' landing page.
@@ -385,6 +389,18 @@ def explain(db: psycopg.Connection, name: str, params: dict) -> str:
     return "\n".join(next(iter(r.values())) for r in db.execute(command).fetchall())
 
 
+def misspelled(username: str) -> str:
+    """The username with two neighbouring letters of its last name swapped (ava.smith12 -> ava.smtih12):
+    no account's name starts with it, so every account the search lists is a similar name."""
+    head, _, tail = username.partition(".")
+    letters = [i for i in range(len(tail) - 1)
+               if tail[i].isalpha() and tail[i + 1].isalpha() and tail[i] != tail[i + 1]]
+    if not letters:
+        return username[::-1]
+    i = letters[len(letters) // 2]
+    return f"{head}.{tail[:i]}{tail[i + 1]}{tail[i]}{tail[i + 2:]}"
+
+
 def prepare_database(args, out: Path) -> tuple[str, object | None]:
     """Start (or reuse) the benchmark's PostgreSQL, migrate and seed it; returns its URL and server."""
     from photoshare.data.migrate import upgrade
@@ -494,6 +510,13 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             person["feed_depth"] = depth
             row = bench_queries.bench_home_feed_position(db, viewer_id=person["id"], offset=int(depth * 0.9))
             home_cursors[who] = Cursor.after(type("Row", (), row)).encode() if row else None
+        popular_tag = bench_queries.bench_popular_tag(db)
+        rare_tag = bench_queries.bench_rare_tag(db) or popular_tag
+        tag_depth = bench_queries.bench_tag_position(db, hashtag_id=popular_tag["id"],
+                                                     offset=int(popular_tag["post_count"] * 0.9))
+        tag_cursor = Cursor.after(type("Row", (), tag_depth)).encode()
+        searches = {"search_prefix": viewer["username"][:3], "search_misspelling": misspelled(viewer["username"]),
+                    "search_tag": "#" + popular_tag["name"][:5]}
         follow_target = bench_queries.bench_unfollowed_account(db, viewer_id=viewer["id"])
         lonely = bench_queries.bench_unfollowed_author(db)
         results = {"scale": args.scale, "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -504,7 +527,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                             "most_liked_post_likes": most_liked["like_count"],
                             "most_followed": star, "most_followed_push_account": top_push,
                             "home_viewers": home_viewers, "pull_threshold": PULL_THRESHOLD[args.scale],
-                            "most_commented_post_comments": most_commented["comment_count"]},
+                            "most_commented_post_comments": most_commented["comment_count"],
+                            "tags": bench_queries.bench_tag_count(db), "popular_tag": popular_tag,
+                            "rare_tag": rare_tag, "searches": searches},
                    "pages": {}, "explain": {}}
         seed_seconds = out / "seed_seconds.txt"
         if seed_seconds.exists():
@@ -530,6 +555,10 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "post_no_comments": f"/posts/{uncommented['id']}",
             "landing": "/auth/login",
         }
+        pages.update({"tag_popular_page_1": f"/tags/{popular_tag['name']}",
+                      "tag_popular_90pct": f"/tags/{popular_tag['name']}?before={tag_cursor}",
+                      "tag_rare": f"/tags/{rare_tag['name']}",
+                      **{name: "/search?" + urlencode({"q": q}) for name, q in searches.items()}})
         cookies = {name: "" if name in ANONYMOUS_PAGES else cookie for name in pages}
         for who, person in home_viewers.items():
             viewer_cookie, _ = log_in(app.port, person["username"])
@@ -632,7 +661,22 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                                           "after_created_at": Cursor.origin().created_at,
                                                           "after_id": 0, "limit": 51})],
             "session_user": [("get_user_by_id", {"id": viewer_id})],
+            "tag_popular_page_1": [("get_hashtag_by_name", {"name": popular_tag["name"]}),
+                                   ("list_hashtag_posts_before", {**feed, "hashtag_id": popular_tag["id"]})],
+            "tag_popular_90pct": [("list_hashtag_posts_before", {
+                **feed, "hashtag_id": popular_tag["id"], "before_created_at": tag_depth["created_at"],
+                "before_id": tag_depth["id"]})],
+            "tag_rare": [("list_hashtag_posts_before", {**feed, "hashtag_id": rare_tag["id"]})],
         }
+        # The searches as services.search runs them: accounts for text without "#", tags for a tag.
+        for name, q in searches.items():
+            items, term = [], q.lstrip("#@").lower()
+            terms = {"q": term, "q_end": prefix_end(term), "max_results": RESULTS_MAX}
+            if not q.startswith("#"):
+                items.append(("search_accounts", terms))
+            if not q.startswith("@") and is_tag(term):
+                items.append(("search_tags", terms))
+            explains[name] = items
         for who, person in home_viewers.items():
             home = {**feed, "viewer_id": person["id"]}
             explains[f"home_{who}_page_1"] = [("list_home_feed_before", home)]

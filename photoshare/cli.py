@@ -140,12 +140,15 @@ def worker_command(concurrency: int | None):
                    "[default: 20 per user].")
 @click.option("--comments", type=click.IntRange(min=0), default=None,
               help="Comments, mostly on the most-liked posts [default: a tenth of the likes].")
+@click.option("--tags", type=click.IntRange(min=1), default=None,
+              help="Hashtag names in the long tail, besides a few on a large share of posts "
+                   "[default: a tenth of the posts].")
 @click.option("--images", default=10, show_default=True, help="Distinct generated pictures the posts share.")
 @click.option("--random-seed", default=1, show_default=True, help="Same seed, same data.")
 @click.option("--reset", is_flag=True, help="Replace all existing users, posts, likes and comments.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def seed_command(users, posts, likes, follows, comments, images, random_seed, reset, quiet):
-    """Bulk-load demo users, posts, likes, follows, comments and images.
+def seed_command(users, posts, likes, follows, comments, tags, images, random_seed, reset, quiet):
+    """Bulk-load demo users, posts, likes, follows, comments, hashtags and images.
 
     Every demo user's password is photoshare-demo.
     """
@@ -155,7 +158,8 @@ def seed_command(users, posts, likes, follows, comments, images, random_seed, re
     from photoshare.services.seed import SeedError, SeedOptions, default_follows, seed
 
     follows = default_follows(users) if follows is None else follows
-    opts = SeedOptions(users=users, posts=posts, likes=likes, follows=follows, comments=comments, images=images,
+    opts = SeedOptions(users=users, posts=posts, likes=likes, follows=follows, comments=comments, tags=tags,
+                       images=images,
                        random_seed=random_seed, reset=reset, progress=not quiet,
                        pull_threshold=current_app.config["FEED_PULL_THRESHOLD"])
     try:
@@ -165,4 +169,5 @@ def seed_command(users, posts, likes, follows, comments, images, random_seed, re
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Seeded {summary.users} users, {summary.posts} posts, {summary.likes} likes, "
                f"{summary.follows} follows ({summary.pull_accounts} pull accounts, {summary.timeline} timeline rows), "
-               f"{summary.comments} comments and {summary.objects} media objects in {summary.seconds:.1f} s.")
+               f"{summary.comments} comments, {summary.hashtags} hashtags and {summary.objects} media objects "
+               f"in {summary.seconds:.1f} s.")

@@ -185,3 +185,27 @@ class AppliedMigration(NamedTuple):
     name: str
     checksum: str
     applied_at: datetime
+
+
+class Hashtag(NamedTuple):
+    """A tag (its name is tokens.tag_key()) and how many posts carry it."""
+
+    id: int
+    name: str
+    post_count: int
+
+
+class AccountMatch(NamedTuple):
+    """An account /search found; `prefix`: its username starts with the query."""
+
+    user_id: int
+    username: str
+    prefix: bool
+
+
+class TagMatch(NamedTuple):
+    """A tag /search found; `prefix`: its name starts with the query."""
+
+    hashtag_id: int
+    name: str
+    prefix: bool

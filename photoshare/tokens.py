@@ -8,7 +8,8 @@ text token and builds each link from its parts. The rules:
   mention). It is a mention only when the name, in any case, is an account's: the page's query says
   which names are (`mentioned_usernames()` in sql/schema.sql looks up every name this could take).
 - A hashtag is "#" and letters of any script with their combining marks, digits and "_", not right
-  after a word character, "&" or "#". Tags compare case-insensitively: `tag_key()`.
+  after a word character, "&" or "#", at most TAG_MAX characters in tag_key() form (a longer run
+  is text). Tags compare case-insensitively, in one form: `tag_key()`, what hashtag.name holds.
 """
 
 import unicodedata
@@ -18,9 +19,12 @@ from typing import NamedTuple
 import regex
 
 USERNAME_MAX = 30
+TAG_MAX = 100  # hashtag_name_length in sql/schema.sql
 # Zero-width (non-)joiners belong inside words of Persian and the Indic scripts.
+_TAG_CHARACTERS = r"[\p{L}\p{M}\p{Nd}_\u200c\u200d]+"
 _TOKEN = regex.compile(r"(?<![\w@])@(?P<mention>[A-Za-z0-9_.]+)"
-                       r"|(?<![\w&#])#(?P<tag>[\p{L}\p{M}\p{Nd}_\u200c\u200d]+)")
+                       rf"|(?<![\w&#])#(?P<tag>{_TAG_CHARACTERS})")
+_TAG = regex.compile(_TAG_CHARACTERS)
 
 
 class Token(NamedTuple):
@@ -32,6 +36,18 @@ class Token(NamedTuple):
 def tag_key(tag: str) -> str:
     """The form a tag is compared and linked in: NFC, lower case ("#Café" and "#CAFÉ" are one tag)."""
     return unicodedata.normalize("NFC", tag).lower()
+
+
+def is_tag(name: str) -> bool:
+    """Whether `name` (without "#") is what the tokenizer calls a tag."""
+    return len(tag_key(name)) <= TAG_MAX and _TAG.fullmatch(name) is not None
+
+
+def hashtags(text: str) -> list[str]:
+    """The distinct tags of a caption as tag_key()s, in the order they first appear."""
+    if "#" not in text:
+        return []
+    return list(dict.fromkeys(token.key for token in tokenize(text, {}) if token.kind == "tag"))
 
 
 def tokenize(text: str, accounts: Mapping[str, str]) -> Iterator[Token]:
@@ -49,7 +65,10 @@ def tokenize(text: str, accounts: Mapping[str, str]) -> Iterator[Token]:
             end = start + 1 + len(name)
             token = Token("mention", text[start:end], username)
         else:
-            token = Token("tag", text[start:end], tag_key(match["tag"]))
+            key = tag_key(match["tag"])
+            if len(key) > TAG_MAX:
+                continue  # stays text: no tag page could have it
+            token = Token("tag", text[start:end], key)
         if start > position:
             yield Token("text", text[position:start], "")
         yield token

@@ -15,8 +15,11 @@ from psycopg_pool import ConnectionPool
 # few dozen rows). TimeZone=UTC: pages show times in UTC, and psycopg then gives datetimes with
 # datetime.timezone.utc, which format and compare in a fraction of what a ZoneInfo costs (the
 # server's default zone, Etc/UTC here, is a ZoneInfo: about 3,000 instructions more per row read).
+# pg_trgm.similarity_threshold=0.4: what search calls a similar name (pg_trgm's default, 0.3, lets
+# a common first name alone make thousands of accounts candidates to rank; services/search.py).
 # Sent as startup options, after any the DATABASE_URL has: no extra round trip.
-SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan -c jit=off -c TimeZone=UTC"
+SESSION_OPTIONS = ("-c plan_cache_mode=force_generic_plan -c jit=off -c TimeZone=UTC "
+                   "-c pg_trgm.similarity_threshold=0.4")
 
 
 def session_options(conninfo: str) -> str:

@@ -3,6 +3,7 @@
 from photoshare.repositories.account_tokens import AccountTokenRepository, TokenPurpose
 from photoshare.repositories.comments import CommentRepository
 from photoshare.repositories.follows import FollowRepository
+from photoshare.repositories.hashtags import HashtagRepository
 from photoshare.repositories.jobs import JobRepository
 from photoshare.repositories.likes import LikeRepository
 from photoshare.repositories.login_attempts import LoginAttemptRepository
@@ -10,9 +11,10 @@ from photoshare.repositories.media import MediaRepository
 from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.rate_limits import RateLimitRepository
+from photoshare.repositories.search import SearchRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
-__all__ = ["AccountTokenRepository", "CommentRepository", "FollowRepository", "JobRepository", "LikeRepository",
-           "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository", "RateLimitRepository",
-           "TimelineRepository", "TokenPurpose", "UserRepository"]
+__all__ = ["AccountTokenRepository", "CommentRepository", "FollowRepository", "HashtagRepository", "JobRepository",
+           "LikeRepository", "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository",
+           "RateLimitRepository", "SearchRepository", "TimelineRepository", "TokenPurpose", "UserRepository"]

@@ -1,14 +1,16 @@
-"""Publishing and deleting posts: the row and its stored photo, in an order that loses nothing."""
+"""Publishing, editing and deleting posts: the row and its stored photo, in an order that loses nothing,
+and the caption's hashtags kept in step with it in the same transaction."""
 
 import psycopg
 
 from photoshare.media.images import ProcessedImage
 from photoshare.media.keys import new_post_key
 from photoshare.media.store import MediaStore
-from photoshare.repositories import JobRepository, PostRepository, ProfileRepository
+from photoshare.repositories import HashtagRepository, JobRepository, PostRepository, ProfileRepository
 from photoshare.repositories.jobs import DELIVER_POST
 from photoshare.services.storage_quota import check_quota
 from photoshare.services.write_order import delete_unreferenced, stored_image
+from photoshare.tokens import hashtags
 
 
 def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, image: ProcessedImage,
@@ -33,12 +35,26 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
         check_quota(profiles.lock_storage(author_id), author_id, size, quota_bytes)
         posts.add(post_id, author_id, key, caption=caption, alt_text=alt_text,
                   image_width=image.main.width, image_height=image.main.height, image_bytes=size)
+        tags = hashtags(caption)
+        if tags:
+            HashtagRepository(conn).set_post_tags(post_id, tags)
         JobRepository(conn).defer(DELIVER_POST, post_id=post_id)
     return post_id
 
 
+def edit_post(conn: psycopg.Connection, post_id: int, author_id: int, caption: str, alt_text: str) -> bool:
+    """Change the author's own post's caption and alt text, and its tags to the new caption's, in one
+    transaction; False when there is no such post of theirs."""
+    with conn.transaction():
+        if not PostRepository(conn).update_text(post_id, author_id, caption, alt_text):
+            return False
+        # The UPDATE holds the post's row: two edits of one post sync its tags one after the other.
+        HashtagRepository(conn).set_post_tags(post_id, hashtags(caption))
+    return True
+
+
 def delete_post(conn: psycopg.Connection, store: MediaStore, post_id: int, author_id: int) -> bool:
-    """Delete the author's own post (likes cascade), then its photo; False when nothing matched."""
+    """Delete the author's own post (likes and tags cascade), then its photo; False when nothing matched."""
     with conn.transaction():
         key = PostRepository(conn).delete(post_id, author_id)
     delete_unreferenced(store, [key])

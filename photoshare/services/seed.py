@@ -1,5 +1,5 @@
-"""Bulk demo data (`flask seed`): users, posts, likes, follows, home timelines, comments and images,
-loaded with COPY in one transaction."""
+"""Bulk demo data (`flask seed`): users, posts, likes, follows, home timelines, comments, hashtags and
+images, loaded with COPY in one transaction."""
 
 import io
 import threading
@@ -56,8 +56,24 @@ _LAST = ("smith", "garcia", "chen", "okafor", "muller", "rossi", "silva", "novak
 _OPENERS = ("Golden hour", "Sunday walk", "Coffee first", "City lights", "Back at the lake", "Morning run",
             "Street corner", "Rainy afternoon", "Weekend market", "Old harbour", "First snow", "Road trip",
             "Garden update", "Late night", "Mountain air", "Picnic", "Studio day", "Train window")
-_TAILS = ("", " ☀️", " with friends", ", finally", " #nofilter", " — again", " #photography", " 📷",
-          ", no words needed", " #weekend", ". Worth the wait.", " #travel", " and a long chat")
+_TAILS = ("", " ☀️", " with friends", ", finally", " (no filter)", " — again", " on film", " 📷",
+          ", no words needed", " this weekend", ". Worth the wait.", " on the road", " and a long chat")
+# Hashtags, written after the caption: a few tags on a large share of all posts (each on its own with
+# this probability), then a long tail of `tags` names, 0-2 per post, tail rank r drawn as
+# tags * u**3: rank r is on about posts / (3 * tags) * (r / tags) ** (-2/3) posts, a power law, and
+# nearly every name is on at least one post.
+_HEAD_TAGS = (("photography", 0.30), ("travel", 0.22), ("nofilter", 0.18), ("weekend", 0.12), ("sunset", 0.08),
+              ("food", 0.05), ("café", 0.02), ("東京", 0.01), ("straße", 0.005))
+_TAIL_WORDS = ("lake", "city", "street", "coffee", "mountain", "beach", "garden", "market", "harbour", "train",
+               "snow", "studio", "night", "forest", "river", "bridge", "sky", "rain", "friends", "roadtrip")
+_TAIL_TAGS_PER_POST = (0.3, 0.45, 0.25)  # probability of 0, 1 and 2 tail tags
+# post_hashtag rows as binary COPY tuples (post_id, hashtag_id, post_created_at).
+_POST_HASHTAG_ROW = np.dtype([
+    ("fields", ">i2"),
+    ("post_len", ">i4"), ("post_id", ">i8"),
+    ("tag_len", ">i4"), ("hashtag_id", ">i8"),
+    ("created_len", ">i4"), ("created_at", ">i8"),
+])
 # Comments: a phrase, sometimes a mention of another demo account or a hashtag after it.
 _REMARKS = ("Love this!", "Beautiful light", "Where is this?", "So good", "Wow", "This made my day",
             "Great shot", "Take me there", "The colours!", "Miss this place", "Stunning", "Haha, classic",
@@ -81,6 +97,7 @@ class SeedOptions:
     likes: int = 100_000
     follows: int = 20_000
     comments: int | None = None  # None: a tenth of the likes
+    tags: int | None = None  # names in the hashtags' long tail; None: a tenth of the posts
     images: int = 10
     pull_threshold: int = 10_000  # FEED_PULL_THRESHOLD: accounts with this many followers are pull accounts
     random_seed: int = 1
@@ -102,6 +119,7 @@ class SeedSummary:
     images: int
     objects: int
     seconds: float
+    hashtags: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,9 +134,14 @@ def _comment_total(opts: SeedOptions) -> int:
     return opts.likes // 10 if opts.comments is None else opts.comments
 
 
+def _tail_tags(opts: SeedOptions) -> int:
+    return max(1, opts.posts // 10) if opts.tags is None else opts.tags
+
+
 def _validate(opts: SeedOptions) -> None:
-    if min(opts.users, opts.posts, opts.images) < 1 or min(opts.likes, opts.follows, _comment_total(opts)) < 0:
-        raise SeedError("--users, --posts and --images must be at least 1; "
+    if min(opts.users, opts.posts, opts.images, _tail_tags(opts)) < 1 \
+            or min(opts.likes, opts.follows, _comment_total(opts)) < 0:
+        raise SeedError("--users, --posts, --images and --tags must be at least 1; "
                         "--likes, --follows and --comments at least 0.")
     if opts.follows > max_follows(opts.users):
         raise SeedError(f"--follows can be at most a quarter of users x (users - 1) ({max_follows(opts.users)}).")
@@ -323,6 +346,64 @@ def _like_pairs(users: int, posts: int, likes: int, rng: np.random.Generator) ->
     return np.sort(np.concatenate([keys, *parts]))
 
 
+@dataclass
+class _TagPlan:
+    """The posts' hashtags: post_hashtag rows in key order, and the tags they use (ids 1-based, dense)."""
+
+    post: np.ndarray  # 0-based post index of each row, ascending
+    tag: np.ndarray  # 1-based hashtag id of each row, ascending within a post
+    names: list[str]  # per hashtag id - 1, in tokens.tag_key() form
+    post_count: np.ndarray  # per hashtag id - 1
+    first_post: np.ndarray  # per hashtag id - 1: its oldest post's index (the tag's created_at)
+
+
+def _tag_name(index: int) -> str:
+    """Tag `index` of the vocabulary: the head tags, then the tail (lake1, city1, ..., lake2, ...)."""
+    if index < len(_HEAD_TAGS):
+        return _HEAD_TAGS[index][0]
+    rank = index - len(_HEAD_TAGS)
+    return f"{_TAIL_WORDS[rank % len(_TAIL_WORDS)]}{rank // len(_TAIL_WORDS) + 1}"
+
+
+def _tag_plan(opts: SeedOptions) -> _TagPlan:
+    """Which posts carry which tags. A generator of its own, so the rest of the data is what it was."""
+    rng = np.random.default_rng([opts.random_seed, 18])
+    posts, tail = opts.posts, _tail_tags(opts)
+    vocabulary = len(_HEAD_TAGS) + tail
+    parts = [np.flatnonzero(rng.random(posts) < share).astype(np.int64) * vocabulary + index
+             for index, (_, share) in enumerate(_HEAD_TAGS)]
+    per_post = rng.choice(len(_TAIL_TAGS_PER_POST), posts, p=_TAIL_TAGS_PER_POST)
+    carrier = np.repeat(np.arange(posts, dtype=np.int64), per_post)
+    rank = np.minimum((tail * rng.random(len(carrier)) ** 3).astype(np.int64), tail - 1)
+    parts.append(carrier * vocabulary + len(_HEAD_TAGS) + rank)
+    keys = np.sort(np.concatenate(parts))  # by post, then tag
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # a tag twice on a post is once
+    post, index = keys // vocabulary, keys % vocabulary
+    # Only tags some post carries become rows, numbered in vocabulary order.
+    counts = np.bincount(index, minlength=vocabulary)
+    used = np.flatnonzero(counts)
+    tag = (np.cumsum(counts > 0) - 1)[index]
+    _, first_row = np.unique(tag, return_index=True)  # rows are in post order: a tag's first is its oldest
+    return _TagPlan(post, tag + 1, [_tag_name(int(i)) for i in used], counts[used], post[first_row])
+
+
+def _captions_with_tags(base: list[str], tags: _TagPlan) -> list[str]:
+    """Each post's caption with its tags written after it, one in seven capitalized (#Travel): a tag
+    is the same whatever its case."""
+    captions = list(base)
+    plain = ["#" + name for name in tags.names]
+    capital = ["#" + name.capitalize() for name in tags.names]
+    rows = np.arange(len(tags.post))
+    written = [capital[t] if c else plain[t]
+               for t, c in zip((tags.tag - 1).tolist(), ((tags.post + rows) % 7 == 0).tolist(), strict=True)]
+    bounds = (np.flatnonzero(np.diff(tags.post)) + 1).tolist()
+    for start, end in zip([0, *bounds], [*bounds, len(written)], strict=True):
+        post = int(tags.post[start])
+        text = " ".join(written[start:end])
+        captions[post] = f"{captions[post]} {text}" if captions[post] else text
+    return captions
+
+
 def _iso(us: np.ndarray) -> np.ndarray:
     """Timestamps as ISO text ('2025-03-04T05:06:07.123456')."""
     return np.datetime_as_string(us.astype("datetime64[us]"), unit="us")
@@ -399,6 +480,7 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             bar.update()
     log("planning rows")
     plan = _plan(opts, rng, now_us)
+    tags = _tag_plan(opts)
     password = generate_password_hash(DEMO_PASSWORD)
     post_iso = _iso(plan.post_created_us)
     keys = [_post_key(i + 1, post_iso[i], samples[plan.post_image[i]].processed.ext) for i in range(opts.posts)]
@@ -424,7 +506,8 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
         media_thread.start()
         try:
             _copy_users(conn, opts, plan, password, quiet)
-            _copy_posts(conn, opts, plan, samples, keys, post_iso, quiet)
+            _copy_posts(conn, opts, plan, tags, samples, keys, post_iso, quiet)
+            _copy_hashtags(conn, plan, tags, quiet)
             _copy_likes(conn, plan, quiet)
             _copy_follows(conn, plan, quiet)
             timeline_rows = _copy_timeline(conn, plan, quiet)
@@ -437,6 +520,9 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             wrong = seed_queries.count_wrong_comment_counts(conn)
             if wrong:
                 raise SeedError(f"{wrong} posts have a comment_count that disagrees with comment")
+            wrong = seed_queries.count_wrong_hashtag_counts(conn)
+            if wrong:
+                raise SeedError(f"{wrong} hashtags have a post_count that disagrees with post_hashtag")
             wrong = seed_queries.count_wrong_profile_counters(conn)
             if wrong:
                 raise SeedError(f"{wrong} profiles have counters that disagree with their posts or follows")
@@ -453,7 +539,7 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
         seed_queries.analyze_seeded_tables(conn)
     return SeedSummary(opts.users, opts.posts, opts.likes, len(plan.follower), timeline_rows,
                        int(plan.pulled.sum()), len(plan.comment_post), opts.images, writer.written,
-                       time.monotonic() - started)
+                       time.monotonic() - started, len(tags.names))
 
 
 def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool) -> None:
@@ -480,13 +566,13 @@ def _copy_users(conn, opts: SeedOptions, plan: _Plan, password: str, quiet: bool
                                for i in range(lo, min(lo + 50_000, opts.users))))
 
 
-def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage], keys: list[str],
-                post_iso: np.ndarray, quiet: bool) -> None:
-    captions = [_caption(i) for i in range(len(_OPENERS) * len(_TAILS) + len(_OPENERS))]
+def _copy_posts(conn, opts: SeedOptions, plan: _Plan, tags: _TagPlan, samples: list[SampleImage],
+                keys: list[str], post_iso: np.ndarray, quiet: bool) -> None:
+    texts = [_caption(i) for i in range(len(_OPENERS) * len(_TAILS) + len(_OPENERS))]
+    captions = _captions_with_tags([texts[i] for i in plan.post_caption.tolist()], tags)
     images = [(s.alt_text, s.processed.main.width, s.processed.main.height) for s in samples]
-    author, image, caption, likes, comments = (plan.post_author.tolist(), plan.post_image.tolist(),
-                                               plan.post_caption.tolist(), plan.post_like_count.tolist(),
-                                               plan.post_comment_count.tolist())
+    author, image, likes, comments = (plan.post_author.tolist(), plan.post_image.tolist(),
+                                      plan.post_like_count.tolist(), plan.post_comment_count.tolist())
     with conn.cursor().copy(seed_queries.copy_posts.sql) as copy, \
             tqdm(total=opts.posts, desc="posts", unit="row", disable=quiet) as bar:
         for lo in range(0, opts.posts, 50_000):
@@ -494,10 +580,37 @@ def _copy_posts(conn, opts: SeedOptions, plan: _Plan, samples: list[SampleImage]
             for i in range(lo, min(lo + 50_000, opts.posts)):
                 alt, width, height = images[image[i]]
                 stamp = post_iso[i]
-                lines.append(f"{i + 1}\t{author[i]}\t{captions[caption[i]]}\t{keys[i]}\t{likes[i]}\t"
+                lines.append(f"{i + 1}\t{author[i]}\t{captions[i]}\t{keys[i]}\t{likes[i]}\t"
                              f"{stamp}Z\t{stamp}Z\t{alt}\t{width}\t{height}\t{comments[i]}\n")
             copy.write("".join(lines))
             bar.update(len(lines))
+
+
+def _copy_hashtags(conn, plan: _Plan, tags: _TagPlan, quiet: bool) -> None:
+    """The tags (their counts already exact) and post_hashtag in key order, binary."""
+    first = _iso(plan.post_created_us[tags.first_post])
+    counts = tags.post_count.tolist()
+    with conn.cursor().copy(seed_queries.copy_hashtags.sql) as copy:
+        for lo in range(0, len(tags.names), 50_000):
+            copy.write("".join(f"{i + 1}\t{tags.names[i]}\t{counts[i]}\t{first[i]}Z\t{first[i]}Z\n"
+                               for i in range(lo, min(lo + 50_000, len(tags.names)))))
+    total = len(tags.post)
+    chunk = 1_000_000
+    with conn.cursor().copy(seed_queries.copy_post_hashtags.sql) as copy, \
+            tqdm(total=total, desc="post tags", unit="row", disable=quiet) as bar:
+        copy.write(_BINARY_HEADER)
+        for lo in range(0, total, chunk):
+            hi = min(lo + chunk, total)
+            rows = np.empty(hi - lo, dtype=_POST_HASHTAG_ROW)
+            rows["fields"] = 3
+            for name in ("post_len", "tag_len", "created_len"):
+                rows[name] = 8
+            rows["post_id"] = tags.post[lo:hi] + 1
+            rows["hashtag_id"] = tags.tag[lo:hi]
+            rows["created_at"] = plan.post_created_us[tags.post[lo:hi]] - _PG_EPOCH_US
+            copy.write(rows.tobytes())
+            bar.update(hi - lo)
+        copy.write(_BINARY_TRAILER)
 
 
 def _copy_likes(conn, plan: _Plan, quiet: bool) -> None:

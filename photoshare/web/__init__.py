@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
     from photoshare.web import (
         auth,
+        discovery,
         errorpages,
         follows,
         forms,
@@ -43,3 +44,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(profiles.bp)
     app.register_blueprint(follows.bp)
+    app.register_blueprint(discovery.bp)

@@ -5,8 +5,9 @@ from photoshare.media.factory import get_store
 from photoshare.media.images import process_image
 from photoshare.media.keys import new_post_key, new_profile_key
 from photoshare.media.stored_images import put_image
-from photoshare.repositories import LikeRepository, PostRepository, ProfileRepository, UserRepository
+from photoshare.repositories import HashtagRepository, LikeRepository, PostRepository, ProfileRepository, UserRepository
 from photoshare.services.passwords import hash_password
+from photoshare.tokens import hashtags
 from tests.support.actions import PASSWORD
 from tests.support.images import landscape
 
@@ -45,6 +46,8 @@ def add_posts(app, user_id: int, captions: list[str], per_transaction: int = 1,
                     posts.add(post_id, user_id, key, caption=captions[i],
                               alt_text=alt_texts[i] if alt_texts else "",
                               image_width=image.main.width, image_height=image.main.height)
+                    if hashtags(captions[i]):  # as publish_post does
+                        HashtagRepository(get_conn()).set_post_tags(post_id, hashtags(captions[i]))
                     ids.append(post_id)
     return ids
 

@@ -75,3 +75,32 @@ def test_a_test_config_writes_no_key_and_starts_no_database(tmp_path, monkeypatc
         assert not (tmp_path / "instance").exists()
     finally:
         app.extensions["db_pool"].close()
+
+
+SEARCH_SCRIPT = """
+import json
+from photoshare import create_app
+from photoshare.data.db import get_conn, transaction
+from photoshare.repositories import UserRepository
+from photoshare.services.search import search
+app = create_app({"TESTING": True})
+with app.app_context():
+    with transaction() as conn:
+        for name in ("jonathan", "nathan", "jo"):
+            UserRepository(conn).add(name, name + "@example.com", "scrypt:32768:8:1$salt$hash")
+    trigrams = get_conn().execute("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()[0]
+    found = {q: [m.username for m in search(get_conn(), q).accounts] for q in ("jo", "nath", "jonahtan")}
+print(json.dumps({"trigrams": trigrams, "found": found}))
+"""
+
+
+def test_search_on_the_embedded_database_finds_prefixes_and_substrings(tmp_path):
+    # pgserver has no contrib extensions: migration 0025 makes the search functions match substrings.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env.update(INSTANCE_PATH=str(tmp_path / "instance"), MEDIA_ROOT=str(tmp_path / "media"))
+    result = subprocess.run([sys.executable, "-c", SEARCH_SCRIPT], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"trigrams": 0, "found": {"jo": ["jo", "jonathan"], "nath": ["nathan", "jonathan"],
+                                               "jonahtan": []}}

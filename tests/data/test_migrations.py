@@ -57,9 +57,10 @@ def test_schema_sql_loads_with_psql(empty_database):
     assert result.returncode == 0, result.stderr
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
-    assert tables == ("account_token,comment,follow,like_post,login_attempt,post_counter_delta,posts,"
-                      "procrastinate_events,procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,"
-                      "profile,profile_counter_delta,rate_limit,timeline,users")
+    assert tables == ("account_token,comment,follow,hashtag,hashtag_counter_delta,like_post,login_attempt,"
+                      "post_counter_delta,post_hashtag,posts,procrastinate_events,procrastinate_jobs,"
+                      "procrastinate_periodic_defers,procrastinate_workers,profile,profile_counter_delta,rate_limit,"
+                      "timeline,users")
 
 
 def test_data_model_columns_are_all_there(empty_database):

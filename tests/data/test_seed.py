@@ -3,6 +3,7 @@
 from photoshare.media.factory import create_store
 from photoshare.media.keys import rendition_key
 from photoshare.services.seed import DEMO_PASSWORD
+from photoshare.tokens import hashtags
 
 CATALOG = """
 SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
@@ -24,7 +25,7 @@ def test_seed_loads_consistent_data(app, db, auth, app_config):
     catalog_before = db.execute(CATALOG).fetchall()
     result = _seed(app, "--users", "60", "--posts", "400", "--likes", "3000", "--images", "3")
     assert result.exit_code == 0, result.output
-    assert "Seeded 60 users, 400 posts, 3000 likes, " in result.output and ", 300 comments and " in result.output
+    assert "Seeded 60 users, 400 posts, 3000 likes, " in result.output and " 300 comments, " in result.output
 
     counts = db.execute("SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM profile) AS profiles,"
                         " (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM like_post) AS likes,"
@@ -101,3 +102,24 @@ def test_seed_follows_are_a_power_law_with_timelines_to_match(app, app_config, d
     loaded = db.execute("SELECT user_id, post_created_at, post_id FROM timeline ORDER BY 1, 2, 3").fetchall()
     assert [tuple(r.values()) for r in loaded] == [tuple(r.values()) for r in expected]
     assert len(loaded) > 1000
+
+
+def test_seed_tags_captions_with_a_skew_and_post_hashtag_matches_them(app, db):
+    result = _seed(app, "--users", "50", "--posts", "3000", "--likes", "500", "--tags", "400", "--images", "2")
+    assert result.exit_code == 0, result.output
+    # Every post's tags are exactly what the tokenizer finds in its caption.
+    stored: dict[int, set[str]] = {}
+    for row in db.execute("SELECT ph.post_id, h.name FROM post_hashtag ph JOIN hashtag h ON h.id = ph.hashtag_id"):
+        stored.setdefault(row["post_id"], set()).add(row["name"])
+    for row in db.execute("SELECT id, caption FROM posts"):
+        assert set(hashtags(row["caption"])) == stored.get(row["id"], set()), row
+    # Counts are exact; a few tags are on a large share of posts, most on a handful.
+    tags = db.execute("SELECT h.name, h.post_count, (SELECT count(*) FROM post_hashtag ph WHERE ph.hashtag_id = h.id)"
+                      " AS real FROM hashtag h ORDER BY h.post_count DESC").fetchall()
+    assert all(tag["post_count"] == tag["real"] for tag in tags)
+    assert tags[0]["name"] == "photography" and tags[0]["post_count"] > 0.25 * 3000
+    assert len(tags) > 300 and sorted(t["post_count"] for t in tags)[len(tags) // 2] <= 5
+    assert {"café", "東京"} <= {tag["name"] for tag in tags}
+    assert f"{len(tags)} hashtags" in result.output
+    # Tag pages and search work on seeded rows (ids moved past the loaded ones).
+    db.execute("INSERT INTO hashtag (name) VALUES ('brandnew')")

@@ -34,6 +34,8 @@ PROTECTED = [
     ("GET", "/settings/account"),
     ("POST", "/settings/account"),
     ("POST", "/settings/verify-email"),
+    ("GET", "/tags/alice"),
+    ("GET", "/search"),
 ]
 PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "auth.forgot_password", "auth.reset_password",
                     "auth.verify_email", "health.healthz", "static", "media.serve"}

@@ -215,7 +215,7 @@ def test_captions_link_mentions_and_hashtags_in_the_feed_and_on_the_post_page(lo
     post = create_post(another_client, caption="With @alice & @nobody <3 #Summer\nline two")
     caption = ('<span class="caption-text">With <a class="mention" href="/u/alice">@alice</a> &amp; @nobody '
                '&lt;3 <a class="hashtag" href="/tags/summer">#Summer</a>\nline two</span>')
-    assert caption in logged_in.get("/explore").get_data(as_text=True)
+    assert caption in logged_in.get("/explore").get_data(as_text=True)  # alice does not follow bob: not on /
     assert caption in logged_in.get(f"/posts/{post}").get_data(as_text=True)
 
 

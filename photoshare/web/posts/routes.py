@@ -7,7 +7,7 @@ from photoshare.data.db import get_conn, transaction
 from photoshare.errors import PostNotFound, StorageUnavailable, UploadRefused, UserNotFound
 from photoshare.media.factory import get_store
 from photoshare.repositories import CommentRepository, FollowRepository, LikeRepository, PostRepository
-from photoshare.services.posts import delete_post, publish_post
+from photoshare.services.posts import delete_post, edit_post, publish_post
 from photoshare.web.comments.forms import CommentForm
 from photoshare.web.forms import form_view
 from photoshare.web.negotiation import wants_json
@@ -132,10 +132,7 @@ def edit(post_id: int):
         abort(403)
     form = EditPostForm(data={"caption": post.caption, "alt_text": post.alt_text})
     if form.validate_on_submit():
-        with transaction():
-            changed = PostRepository(get_conn()).update_text(
-                post_id, current_user.id, form.caption.data, form.alt_text.data)
-        if not changed:
+        if not edit_post(get_conn(), post_id, current_user.id, form.caption.data, form.alt_text.data):
             abort(404)
         flash("Your post is updated.", "success")
         return redirect(url_for("posts.show", post_id=post_id))

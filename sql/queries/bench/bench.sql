@@ -181,3 +181,23 @@ BEGIN
     END IF;
 END;
 $$;
+
+-- name: bench_popular_tag^
+-- The tag on the most posts: its page 1 and its page at 90 % depth.
+SELECT id, name, post_count FROM hashtag ORDER BY post_count DESC, id LIMIT 1;
+
+-- name: bench_rare_tag^
+-- A tag on only a few posts (a single short page), from the long tail.
+SELECT id, name, post_count FROM hashtag WHERE post_count BETWEEN 2 AND 5 ORDER BY id DESC LIMIT 1;
+
+-- name: bench_tag_position^
+-- The tag page row at a given depth, whose (created_at, id) is the cursor of the page after it.
+SELECT post_created_at AS created_at, post_id AS id
+FROM post_hashtag
+WHERE hashtag_id = :hashtag_id
+ORDER BY post_created_at DESC, post_id DESC
+OFFSET :offset LIMIT 1;
+
+-- name: bench_tag_count$
+-- All tags (the search's other half).
+SELECT count(*) FROM hashtag;

@@ -1,5 +1,6 @@
 -- Bulk demo data for `flask seed`. The loader runs these in one transaction, in order:
--- prepare, COPY users/profile/posts/like_post/follow/timeline/comment, finish, then the checks and ANALYZE.
+-- prepare, COPY users/profile/posts/hashtag/post_hashtag/like_post/follow/timeline/comment, finish, then the
+-- checks and ANALYZE.
 
 -- name: count_seed_rows$
 -- Rows already in the tables the seed fills (it refuses to mix with real data unless reset).
@@ -13,14 +14,19 @@ SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT cou
 -- row by row during COPY.
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
-TRUNCATE comment, post_counter_delta, timeline, follow, like_post, posts, profile_counter_delta, profile,
-    account_token, users RESTART IDENTITY;
+TRUNCATE comment, post_counter_delta, timeline, follow, like_post, post_hashtag, hashtag_counter_delta, hashtag,
+    posts, profile_counter_delta, profile, account_token, users RESTART IDENTITY;
 -- Deliveries of the replaced posts have nothing left to do.
 DELETE FROM procrastinate_jobs WHERE queue_name = 'feed' AND status = 'todo';
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
 ALTER TABLE posts DISABLE TRIGGER posts_profile_counters;
 ALTER TABLE follow DISABLE TRIGGER follow_profile_counters;
 ALTER TABLE comment DISABLE TRIGGER comment_post_count;
+ALTER TABLE post_hashtag DISABLE TRIGGER post_hashtag_count;
+ALTER TABLE post_hashtag DROP CONSTRAINT post_hashtag_post_id_fkey,
+                         DROP CONSTRAINT post_hashtag_hashtag_id_fkey,
+                         DROP CONSTRAINT post_hashtag_pkey;
+DROP INDEX post_hashtag_hashtag_id_created_at_idx;
 ALTER TABLE timeline DROP CONSTRAINT timeline_user_id_fkey,
                      DROP CONSTRAINT timeline_post_id_fkey,
                      DROP CONSTRAINT timeline_pkey;
@@ -60,6 +66,14 @@ FROM STDIN (FREEZE);
 COPY posts (id, user_id, caption, image, like_count, created_at, updated_at, alt_text, image_width, image_height,
             comment_count)
 FROM STDIN (FREEZE);
+
+-- name: copy_hashtags!
+-- COPY target for hashtag: the tags the posts carry, names in tokens.tag_key() form, post_count already exact.
+COPY hashtag (id, name, post_count, created_at, updated_at) FROM STDIN (FREEZE);
+
+-- name: copy_post_hashtags!
+-- COPY target for post_hashtag, binary, in key order: each post's tags with the post's created_at.
+COPY post_hashtag (post_id, hashtag_id, post_created_at) FROM STDIN (FORMAT binary, FREEZE);
 
 -- name: copy_likes!
 -- COPY target for like_post, binary: 10 million rows are mostly fixed-width integers.
@@ -110,6 +124,13 @@ ALTER TABLE comment ADD CONSTRAINT comment_post_id_fkey
     FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
 ALTER TABLE comment ADD CONSTRAINT comment_user_id_fkey
     FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_pkey PRIMARY KEY (post_id, hashtag_id);
+CREATE INDEX post_hashtag_hashtag_id_created_at_idx ON post_hashtag (hashtag_id, post_created_at, post_id);
+ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_post_id_fkey
+    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_hashtag_id_fkey
+    FOREIGN KEY (hashtag_id) REFERENCES hashtag (id) ON DELETE CASCADE;
+ALTER TABLE post_hashtag ENABLE TRIGGER post_hashtag_count;
 ALTER TABLE like_post ENABLE TRIGGER like_post_count;
 ALTER TABLE posts ENABLE TRIGGER posts_profile_counters;
 ALTER TABLE follow ENABLE TRIGGER follow_profile_counters;
@@ -120,6 +141,7 @@ SELECT setval(pg_get_serial_sequence('posts', 'id'), coalesce(max(id), 0) + 1, f
 SELECT setval(pg_get_serial_sequence('like_post', 'id'), coalesce(max(id), 0) + 1, false) FROM like_post;
 SELECT setval(pg_get_serial_sequence('follow', 'id'), coalesce(max(id), 0) + 1, false) FROM follow;
 SELECT setval(pg_get_serial_sequence('comment', 'id'), coalesce(max(id), 0) + 1, false) FROM comment;
+SELECT setval(pg_get_serial_sequence('hashtag', 'id'), coalesce(max(id), 0) + 1, false) FROM hashtag;
 
 -- name: count_wrong_like_counts$
 -- Posts whose like_count differs from their like_post rows (0 after a correct load).
@@ -134,6 +156,16 @@ SELECT count(*)
 FROM posts p
 LEFT JOIN (SELECT post_id, count(*) AS n FROM comment GROUP BY post_id) c ON c.post_id = p.id
 WHERE p.comment_count <> coalesce(c.n, 0);
+
+-- name: count_wrong_hashtag_counts$
+-- Tags whose post_count differs from their post_hashtag rows, or post_hashtag rows whose
+-- post_created_at is not their post's (0 after a correct load).
+SELECT (SELECT count(*)
+        FROM hashtag h
+        LEFT JOIN (SELECT hashtag_id, count(*) AS n FROM post_hashtag GROUP BY hashtag_id) ph ON ph.hashtag_id = h.id
+        WHERE h.post_count <> coalesce(ph.n, 0))
+     + (SELECT count(*) FROM post_hashtag ph JOIN posts p ON p.id = ph.post_id
+        WHERE ph.post_created_at <> p.created_at);
 
 -- name: count_wrong_profile_counters$
 -- Profiles whose post_count or likes_received differs from their posts, or whose follower_count or
@@ -163,4 +195,4 @@ WHERE mod(t.user_id, 97) = 0
 
 -- name: analyze_seeded_tables#
 -- Fresh statistics, so the planner sees millions of rows rather than an empty table.
-ANALYZE users, profile, posts, like_post, follow, timeline, comment;
+ANALYZE users, profile, posts, like_post, follow, timeline, comment, hashtag, post_hashtag;

@@ -1,0 +1,5 @@
+"""Discovery: tag pages and search."""
+
+from photoshare.web.discovery.routes import bp
+
+__all__ = ["bp"]
