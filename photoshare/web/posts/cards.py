@@ -82,6 +82,12 @@ class CardView(NamedTuple):
     time_relative: str
     image: str  # the <img> element
     avatar: str  # the author's picture (<img class="avatar">) or letter (<span class="avatar">)
+    long_caption: bool  # clamped to three lines in the feed (long_caption())
+
+
+def long_caption(caption: str) -> bool:
+    """Whether a feed card clamps this (raw) caption to three lines with "more"."""
+    return len(caption) > _LONG_CAPTION_CHARS or caption.count("\n") >= _LONG_CAPTION_BREAKS
 
 
 def _link_format(endpoint: str, **argument) -> str:
@@ -199,6 +205,7 @@ def card_view(raw: Post, links: Links, now: datetime, next_query: str, lazy: boo
         relative_time(created_at, now),  # time_relative
         links.image(raw, post, sizes, lazy, timestamp),  # image
         links.avatar(raw.author_image, raw.author, lazy, timestamp),  # avatar
+        long_caption(raw.caption),  # measured on the text, not on its escaped markup
     ))
 
 
@@ -228,7 +235,7 @@ def _caption(v: CardView, full: bool) -> str:
     post = v.post
     if not post.caption:
         return ""
-    long = not full and (len(post.caption) > _LONG_CAPTION_CHARS or post.caption.count("\n") >= _LONG_CAPTION_BREAKS)
+    long = not full and v.long_caption
     paragraph = (f'\n    <p class="caption{" clamped" if long else ""}" dir="auto"><a class="author" dir="ltr" '
                  f'href="{v.author_url}">{post.author}</a> <span class="caption-text">{v.caption}</span></p>')
     if not long:
