@@ -18,6 +18,8 @@ from typing import NamedTuple
 import regex
 
 USERNAME_MAX = 30
+# As many @names as the page's look-up (mentioned_usernames() in sql/schema.sql) takes from one text.
+MENTIONS_MAX = 20
 # Zero-width (non-)joiners belong inside words of Persian and the Indic scripts.
 _TOKEN = regex.compile(r"(?<![\w@])@(?P<mention>[A-Za-z0-9_.]+)"
                        r"|(?<![\w&#])#(?P<tag>[\p{L}\p{M}\p{Nd}_\u200c\u200d]+)")
@@ -32,6 +34,22 @@ class Token(NamedTuple):
 def tag_key(tag: str) -> str:
     """The form a tag is compared and linked in: NFC, lower case ("#Café" and "#CAFÉ" are one tag)."""
     return unicodedata.normalize("NFC", tag).lower()
+
+
+def mention_names(text: str) -> list[str]:
+    """The lower-cased names the text's mentions would link to if accounts have them (the first
+    MENTIONS_MAX, each once): whom a caption or comment notifies, with the tokenizer's own rules."""
+    names: dict[str, None] = {}
+    for match in _TOKEN.finditer(text):
+        name = match["mention"]
+        if name is None:
+            continue
+        name = name.rstrip(".").lower()
+        if name and len(name) <= USERNAME_MAX:
+            names[name] = None
+            if len(names) == MENTIONS_MAX:
+                break
+    return list(names)
 
 
 def tokenize(text: str, accounts: Mapping[str, str]) -> Iterator[Token]:

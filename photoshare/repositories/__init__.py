@@ -6,10 +6,12 @@ from photoshare.repositories.jobs import JobRepository
 from photoshare.repositories.likes import LikeRepository
 from photoshare.repositories.login_attempts import LoginAttemptRepository
 from photoshare.repositories.media import MediaRepository
+from photoshare.repositories.notifications import NotificationRepository
 from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
 __all__ = ["CommentRepository", "FollowRepository", "JobRepository", "LikeRepository", "LoginAttemptRepository",
-           "MediaRepository", "PostRepository", "ProfileRepository", "TimelineRepository", "UserRepository"]
+           "MediaRepository", "NotificationRepository", "PostRepository", "ProfileRepository", "TimelineRepository",
+           "UserRepository"]

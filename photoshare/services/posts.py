@@ -7,6 +7,7 @@ from photoshare.media.keys import new_post_key
 from photoshare.media.store import MediaStore
 from photoshare.repositories import JobRepository, PostRepository
 from photoshare.repositories.jobs import DELIVER_POST
+from photoshare.services.notifications import notify_caption_mentions
 from photoshare.services.write_order import delete_unreferenced, stored_image
 
 
@@ -14,8 +15,9 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
                  caption: str = "", alt_text: str = "") -> int:
     """Store the photo, then commit the post that points to it; returns the new post's id.
 
-    The job that delivers it to the author's followers' home feeds is queued in the same
-    transaction: a committed post always has one, a rolled-back post never.
+    The accounts its caption mentions are notified, and the job that delivers it to the author's
+    followers' home feeds is queued, in the same transaction: a committed post always has them, a
+    rolled-back post never.
 
     Raises StorageUnavailable (nothing saved) or UserNotFound (the author is gone; the photo is
     removed again).
@@ -28,6 +30,7 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
         posts.add(post_id, author_id, key, caption=caption, alt_text=alt_text,
                   image_width=image.main.width, image_height=image.main.height)
         JobRepository(conn).defer(DELIVER_POST, post_id=post_id)
+        notify_caption_mentions(conn, post_id, author_id, caption)
     return post_id
 
 

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     """CSRF, log-in, headers, template helpers, error pages and every blueprint."""
     from photoshare.web import auth, errorpages, follows, health, media_routes, posts, profiles, security, templating
     from photoshare.web.comments.routes import bp as comments_bp
+    from photoshare.web.notifications import bp as notifications_bp
 
     csrf.init_app(app)
     auth.init_app(app)
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(profiles.bp)
     app.register_blueprint(follows.bp)
+    app.register_blueprint(notifications_bp)

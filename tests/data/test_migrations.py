@@ -57,8 +57,8 @@ def test_schema_sql_loads_with_psql(empty_database):
     assert result.returncode == 0, result.stderr
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
-    assert tables == ("comment,follow,like_post,login_attempt,notification,post_counter_delta,posts,procrastinate_events,"
-                      "procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,profile,"
+    assert tables == ("comment,follow,like_post,login_attempt,notification,post_counter_delta,posts,"
+                      "procrastinate_events,procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,profile,"
                       "profile_counter_delta,timeline,users")
 
 

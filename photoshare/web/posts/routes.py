@@ -7,6 +7,7 @@ from photoshare.data.db import get_conn, transaction
 from photoshare.errors import BadUpload, PostNotFound, StorageUnavailable
 from photoshare.media.factory import get_store
 from photoshare.repositories import CommentRepository, FollowRepository, LikeRepository, PostRepository
+from photoshare.services.notifications import notify_caption_mentions
 from photoshare.services.posts import delete_post, publish_post
 from photoshare.web.comments.forms import CommentForm
 from photoshare.web.negotiation import wants_json
@@ -119,6 +120,8 @@ def edit(post_id: int):
         with transaction():
             changed = PostRepository(get_conn()).update_text(
                 post_id, current_user.id, form.caption.data, form.alt_text.data)
+            if changed:
+                notify_caption_mentions(get_conn(), post_id, current_user.id, form.caption.data, post.caption)
         if not changed:
             abort(404)
         flash("Your post is updated.", "success")
