@@ -10,8 +10,13 @@ import psycopg
 import pytest
 
 from photoshare.pagination import Cursor
-from photoshare.repositories import (CommentRepository, LikeRepository, NotificationRepository, PostRepository,
-                                     UserRepository)
+from photoshare.repositories import (
+    CommentRepository,
+    LikeRepository,
+    NotificationRepository,
+    PostRepository,
+    UserRepository,
+)
 from photoshare.services.follows import follow_account, unfollow_account
 from photoshare.services.notifications import notify_caption_mentions, notify_comment_mentions
 from tests.support.actions import seed_posts, seed_user

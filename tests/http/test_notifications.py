@@ -5,8 +5,17 @@ import re
 
 import pytest
 
-from tests.support.actions import (add_comment, counting_statements, create_post, csrf_token, delete_comment,
-                                   log_in_as, press, seed_posts, seed_user)
+from tests.support.actions import (
+    add_comment,
+    counting_statements,
+    create_post,
+    csrf_token,
+    delete_comment,
+    log_in_as,
+    press,
+    seed_posts,
+    seed_user,
+)
 
 BADGE_RE = re.compile(r'<a class="notifications" href="/notifications" data-unread-count="(\d+)"')
 ENTRY_RE = re.compile(r'<li class="notification" data-kind="(\w+)" data-unread="(true|false)" '
