@@ -503,6 +503,17 @@ CREATE TRIGGER notification_unread_deleted AFTER DELETE ON notification
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION notification_unread_changed();
 CREATE TRIGGER notification_unread_updated AFTER UPDATE ON notification
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION notification_unread_changed();
+COMMENT ON COLUMN notification.recipient_id IS 'Who is notified: the post''s author, the account followed, or the account mentioned.';
+COMMENT ON COLUMN notification.actor_id IS 'Who did it (never recipient_id).';
+COMMENT ON COLUMN notification.post_id IS 'The post liked, commented on or mentioning the recipient; NULL for a follow.';
+COMMENT ON COLUMN notification.comment_id IS 'The comment (kind comment, or a mention in a comment); NULL otherwise.';
+COMMENT ON COLUMN notification.created_at IS 'When the action happened (the like''s, comment''s or follow''s created_at).';
+COMMENT ON COLUMN profile_counter_delta.unread_notification_count IS 'Change to profile.unread_notification_count not folded in yet.';
+COMMENT ON FUNCTION like_post_notification() IS 'Trigger on like_post: a like notifies the post''s author (not oneself); an unlike deletes that notification.';
+COMMENT ON FUNCTION follow_notification() IS 'Trigger on follow: a follow notifies the account followed; an unfollow deletes that notification.';
+COMMENT ON FUNCTION comment_notification() IS 'Trigger on comment: a comment notifies the post''s author (not oneself); deleting it cascades.';
+COMMENT ON FUNCTION notification_unread_added() IS 'Trigger on notification: an unread row adds one to its recipient''s profile.unread_notification_count.';
+COMMENT ON FUNCTION notification_unread_changed() IS 'Statement trigger on notification: rows marked read, deleted or cascaded change their recipients'' unread counts, once per recipient.';
 
 CREATE TABLE login_attempt (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
