@@ -530,7 +530,8 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         servers.append(Worker(worker_env))
         cookie, token = log_in(app.port, viewer["username"])
         cookies = {name: cookie for name in ("explore_page_1", "explore_90pct", "profile_heaviest",
-                                             "post_most_liked", "post_no_likes")}
+                                             "post_most_liked", "post_no_likes", "post_50_comments",
+                                             "post_no_comments")}
         meter = CpuMeter(app.proc.pid, pg_pid)
         pages = {
             "explore_page_1": "/explore",
