@@ -149,6 +149,8 @@ def test_a_prefetch_or_a_head_request_marks_nothing(logged_in, bob):
     post = create_post(alice)
     press(bob, post, "like")
     assert entries(alice, headers={"Sec-Purpose": "prefetch"})[0] == [("like", True, 1)]
+    assert entries(alice, headers={"Sec-Purpose": "prefetch;prerender"})[0] == [("like", True, 1)]
+    assert entries(alice, headers={"X-Moz": "prefetch"})[0] == [("like", True, 1)]
     assert alice.head("/notifications").status_code == 200
     assert badge(alice) == 1
     response = alice.get("/notifications")

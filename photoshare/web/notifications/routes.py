@@ -14,7 +14,7 @@ PAGE_SIZE = 20
 
 def _prefetch() -> bool:
     """A browser fetching the page ahead of a click (link prefetch, speculation rules): nobody sees it yet."""
-    purpose = f"{request.headers.get('Sec-Purpose', '')} {request.headers.get('Purpose', '')}".lower()
+    purpose = " ".join(request.headers.get(name, "") for name in ("Sec-Purpose", "Purpose", "X-Moz")).lower()
     return "prefetch" in purpose or "prerender" in purpose
 
 
