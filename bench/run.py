@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -61,6 +62,8 @@ STATEMENT_BUDGET = {"logged_in_baseline": 1, "explore_page_1": 3, "explore_90pct
                     "follow_unfollow": 8, "comment_add": 3, "upload_12mp": 6,
                     "tag_popular_page_1": 3, "tag_popular_90pct": 3, "tag_rare": 3, "search_prefix": 3,
                     "search_misspelling": 3, "search_tag": 3,
+                    "notifications_most_followed": 3, "like_unlike_without_notifications": 8,
+                    "comment_add_without_notifications": 3, "follow_unfollow_without_notifications": 8,
                     **{f"home_{who}_{depth}": 3 for who in ("follows_3", "follows_2000", "follows_star")
                        for depth in ("page_1", "90pct")}}
 # Pages measured as a visitor (no session cookie): the log-in page is the visitors' landing page.
@@ -343,6 +346,19 @@ def wrk(port: int, path: str, duration: float, connections: int, cookie: str = "
     return result
 
 
+@contextmanager
+def notifications_written(db: psycopg.Connection, row: str):
+    """For a row named ..._without_notifications, the notification triggers are off while it is measured."""
+    if not row.endswith("_without_notifications"):
+        yield
+        return
+    bench_queries.bench_notifications_off(db)
+    try:
+        yield
+    finally:
+        bench_queries.bench_notifications_on(db)
+
+
 def median_round(measured: list[dict]) -> dict:
     """The round with the median req/s, every round's req/s, and the median CPU per request."""
     ranked = sorted(measured, key=lambda r: r["rps"])
@@ -529,7 +545,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                             "home_viewers": home_viewers, "pull_threshold": PULL_THRESHOLD[args.scale],
                             "most_commented_post_comments": most_commented["comment_count"],
                             "tags": bench_queries.bench_tag_count(db), "popular_tag": popular_tag,
-                            "rare_tag": rare_tag, "searches": searches},
+                            "rare_tag": rare_tag, "searches": searches,
+                            "most_followed_notifications": bench_queries.bench_notification_count(
+                                db, user_id=star["id"])},
                    "pages": {}, "explain": {}}
         seed_seconds = out / "seed_seconds.txt"
         if seed_seconds.exists():
@@ -559,7 +577,10 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                       "tag_popular_90pct": f"/tags/{popular_tag['name']}?before={tag_cursor}",
                       "tag_rare": f"/tags/{rare_tag['name']}",
                       **{name: "/search?" + urlencode({"q": q}) for name, q in searches.items()}})
+        # The account with the most followers has the most notifications of all.
+        pages["notifications_most_followed"] = "/notifications"
         cookies = {name: "" if name in ANONYMOUS_PAGES else cookie for name in pages}
+        cookies["notifications_most_followed"], _ = log_in(app.port, star["username"])
         for who, person in home_viewers.items():
             viewer_cookie, _ = log_in(app.port, person["username"])
             pages[f"home_{who}_page_1"] = "/"
@@ -586,11 +607,14 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         like = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/like", db, headers=like_headers)
         unlike = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/unlike", db, headers=like_headers)
         script = LIKE_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token}
-        lu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out))
-        lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
-        results["pages"]["like_unlike"] = {"status": max(like["status"], unlike["status"]),
-                                           "statements": like["statements"] + unlike["statements"],
-                                           "queries": like["queries"] + unlike["queries"], **lu}
+        for name in ("like_unlike", "like_unlike_without_notifications"):
+            with notifications_written(db, name):
+                lu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script,
+                                               workdir=out))
+            lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
+            results["pages"][name] = {"status": max(like["status"], unlike["status"]),
+                                      "statements": like["statements"] + unlike["statements"],
+                                      "queries": like["queries"] + unlike["queries"], **lu}
 
         # Adding a comment (the script's request), on the posts the likes went to; taken back after.
         since = bench_queries.bench_now(db)
@@ -599,19 +623,25 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                 headers={**like_headers, "Content-Type": "application/x-www-form-urlencoded"})
         script = COMMENT_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token,
                                 "body": body}
-        added = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out))
+        for name in ("comment_add", "comment_add_without_notifications"):
+            with notifications_written(db, name):
+                added = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script,
+                                                  workdir=out))
+            results["pages"][name] = {**counted, **added}
         bench_queries.bench_delete_comments(db, user_id=viewer["id"], since=since)
-        results["pages"]["comment_add"] = {**counted, **added}
 
         follow_path = f"/u/{follow_target['username']}"
         follow = statements_of(app.port, cookie, "POST", f"{follow_path}/follow", db, headers=like_headers)
         unfollow = statements_of(app.port, cookie, "POST", f"{follow_path}/unfollow", db, headers=like_headers)
         script = FOLLOW_LUA % {"username": follow_target["username"], "cookie": cookie, "token": token}
-        fu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script, workdir=out))
-        fu["round_trips_per_s"] = round(fu["rps"] / 2, 1)
-        results["pages"]["follow_unfollow"] = {"status": max(follow["status"], unfollow["status"]),
-                                               "statements": follow["statements"] + unfollow["statements"],
-                                               "queries": follow["queries"] + unfollow["queries"], **fu}
+        for name in ("follow_unfollow", "follow_unfollow_without_notifications"):
+            with notifications_written(db, name):
+                fu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script,
+                                               workdir=out))
+            fu["round_trips_per_s"] = round(fu["rps"] / 2, 1)
+            results["pages"][name] = {"status": max(follow["status"], unfollow["status"]),
+                                      "statements": follow["statements"] + unfollow["statements"],
+                                      "queries": follow["queries"] + unfollow["queries"], **fu}
         # The target ends unfollowed (an even number of requests, or not): leave it as found.
         request("POST", app.port, f"{follow_path}/unfollow", b"", {"Cookie": cookie, **like_headers})
 
@@ -660,13 +690,16 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                  ("list_comments_after", {"post_id": most_commented["id"],
                                                           "after_created_at": Cursor.origin().created_at,
                                                           "after_id": 0, "limit": 51})],
-            "session_user": [("get_user_by_id", {"id": viewer_id})],
+            "session_user": [("get_session_user", {"id": viewer_id})],
             "tag_popular_page_1": [("get_hashtag_by_name", {"name": popular_tag["name"]}),
                                    ("list_hashtag_posts_before", {**feed, "hashtag_id": popular_tag["id"]})],
             "tag_popular_90pct": [("list_hashtag_posts_before", {
                 **feed, "hashtag_id": popular_tag["id"], "before_created_at": tag_depth["created_at"],
                 "before_id": tag_depth["id"]})],
             "tag_rare": [("list_hashtag_posts_before", {**feed, "hashtag_id": rare_tag["id"]})],
+            "notifications_most_followed": [("list_notifications_before", {
+                "recipient_id": star["id"], "before_created_at": start.created_at, "before_id": start.id,
+                "limit": 21, "mark": 0})],
         }
         # The searches as services.search runs them: accounts for text without "#", tags for a tag.
         for name, q in searches.items():
@@ -760,14 +793,14 @@ def print_table(results: dict) -> None:
     hello = results["hello"]
     print(f"\n{results['scale']} scale, {results['gunicorn_workers']} gunicorn workers, "
           f"{results['connections']} connections, {results['duration_s']:.0f} s each")
-    print(f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'p50 x li':>9}{'SQL':>5}"
+    print(f"{'page':<38}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'p50 x li':>9}{'SQL':>5}"
           f"{'app CPU':>9}{'pg CPU':>8}")
-    print(f"{'hello (bare)':<26}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}"
+    print(f"{'hello (bare)':<38}{hello['rps']:>9.0f}{hello['p50_ms']:>9.2f}{hello['p99_ms']:>9.2f}{1:>9.3f}"
           f"{'':>9}{0:>5}{hello.get('app_cpu_ms') or 0:>9.3f}")
     for name, r in results["pages"].items():
         rps = r.get("rps", r.get("images_per_s", 0))
         ratio = r.get("ratio_to_hello", 0)
-        print(f"{name:<26}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}"
+        print(f"{name:<38}{rps:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>9.3f}"
               f"{r.get('p50_to_logged_in', 0):>9.2f}{r['statements']:>5}"
               f"{r.get('app_cpu_ms') or 0:>9.3f}{r.get('pg_cpu_ms') or 0:>8.3f}")
     for label, pub in results.get("publish", {}).items():

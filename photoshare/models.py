@@ -18,6 +18,22 @@ class User(NamedTuple):
     email_verified_at: datetime | None  # None: the current address is not verified
 
 
+class SessionAccount(NamedTuple):
+    """The logged-in user's account with the count its notifications badge shows."""
+
+    id: int
+    username: str
+    email: str
+    password: str
+    created_at: datetime
+    email_verified_at: datetime | None
+    unread_notifications: int
+
+    def user(self) -> User:
+        """The account as a User record."""
+        return User(self.id, self.username, self.email, self.password, self.created_at, self.email_verified_at)
+
+
 class Profile(NamedTuple):
     id: int
     user_id: int
@@ -172,6 +188,24 @@ class DeliveryBatch(NamedTuple):
     followers: int
     last_created_at: datetime | None
     last_id: int | None
+
+
+class NotificationEntry(NamedTuple):
+    """One entry of /notifications: a notification, or the likes of one post on one day (its newest
+    like's id and time, the cursor)."""
+
+    id: int
+    kind: str  # "like", "comment", "follow" or "mention"
+    created_at: datetime
+    post_id: int | None
+    post_image: str | None
+    comment_id: int | None
+    comment_body: str | None
+    actors: list[str]  # the newest three at most, newest first
+    actor_images: list[str | None]  # their profile pictures, in the same order
+    actor_count: int
+    unread: bool
+    marked: int  # rows this page marked read (the same on every entry of a page)
 
 
 class LoginFailures(NamedTuple):

@@ -20,6 +20,8 @@ import regex
 
 USERNAME_MAX = 30
 TAG_MAX = 100  # hashtag_name_length in sql/schema.sql
+# As many @names as the page's look-up (mentioned_usernames() in sql/schema.sql) takes from one text.
+MENTIONS_MAX = 20
 # Zero-width (non-)joiners belong inside words of Persian and the Indic scripts.
 _TAG_CHARACTERS = r"[\p{L}\p{M}\p{Nd}_\u200c\u200d]+"
 _TOKEN = regex.compile(r"(?<![\w@])@(?P<mention>[A-Za-z0-9_.]+)"
@@ -48,6 +50,20 @@ def hashtags(text: str) -> list[str]:
     if "#" not in text:
         return []
     return list(dict.fromkeys(token.key for token in tokenize(text, {}) if token.kind == "tag"))
+def mention_names(text: str) -> list[str]:
+    """The lower-cased names the text's mentions would link to if accounts have them (the first
+    MENTIONS_MAX, each once): whom a caption or comment notifies, with the tokenizer's own rules."""
+    names: dict[str, None] = {}
+    for match in _TOKEN.finditer(text):
+        name = match["mention"]
+        if name is None:
+            continue
+        name = name.rstrip(".").lower()
+        if name and len(name) <= USERNAME_MAX:
+            names[name] = None
+            if len(names) == MENTIONS_MAX:
+                break
+    return list(names)
 
 
 def tokenize(text: str, accounts: Mapping[str, str]) -> Iterator[Token]:

@@ -8,6 +8,7 @@ from photoshare.repositories.jobs import JobRepository
 from photoshare.repositories.likes import LikeRepository
 from photoshare.repositories.login_attempts import LoginAttemptRepository
 from photoshare.repositories.media import MediaRepository
+from photoshare.repositories.notifications import NotificationRepository
 from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.rate_limits import RateLimitRepository
@@ -16,5 +17,6 @@ from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
 __all__ = ["AccountTokenRepository", "CommentRepository", "FollowRepository", "HashtagRepository", "JobRepository",
-           "LikeRepository", "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository",
-           "RateLimitRepository", "SearchRepository", "TimelineRepository", "TokenPurpose", "UserRepository"]
+           "LikeRepository", "LoginAttemptRepository", "MediaRepository", "NotificationRepository", "PostRepository",
+           "ProfileRepository", "RateLimitRepository", "SearchRepository", "TimelineRepository", "TokenPurpose",
+           "UserRepository"]

@@ -8,6 +8,7 @@ from photoshare.media.keys import new_post_key
 from photoshare.media.store import MediaStore
 from photoshare.repositories import HashtagRepository, JobRepository, PostRepository, ProfileRepository
 from photoshare.repositories.jobs import DELIVER_POST
+from photoshare.services.notifications import notify_caption_mentions
 from photoshare.services.storage_quota import check_quota
 from photoshare.services.write_order import delete_unreferenced, stored_image
 from photoshare.tokens import hashtags
@@ -17,8 +18,9 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
                  caption: str = "", alt_text: str = "", quota_bytes: int | None = None) -> int:
     """Store the photo, then commit the post that points to it; returns the new post's id.
 
-    The job that delivers it to the author's followers' home feeds is queued in the same
-    transaction: a committed post always has one, a rolled-back post never.
+    The accounts its caption mentions are notified, and the job that delivers it to the author's
+    followers' home feeds is queued, in the same transaction: a committed post always has them, a
+    rolled-back post never.
 
     Raises StorageUnavailable (nothing saved), QuotaExceeded (nothing saved) or UserNotFound (the
     author is gone, deleted meanwhile perhaps; the photo is removed again).
@@ -39,17 +41,21 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
         if tags:
             HashtagRepository(conn).set_post_tags(post_id, tags)
         JobRepository(conn).defer(DELIVER_POST, post_id=post_id)
+        notify_caption_mentions(conn, post_id, author_id, caption)
     return post_id
 
 
-def edit_post(conn: psycopg.Connection, post_id: int, author_id: int, caption: str, alt_text: str) -> bool:
-    """Change the author's own post's caption and alt text, and its tags to the new caption's, in one
-    transaction; False when there is no such post of theirs."""
+def edit_post(conn: psycopg.Connection, post_id: int, author_id: int, caption: str, alt_text: str,
+              old_caption: str = "") -> bool:
+    """Change the author's own post's caption and alt text, its tags to the new caption's and its
+    mention notifications to the new caption's mentions, in one transaction; False when there is no
+    such post of theirs."""
     with conn.transaction():
         if not PostRepository(conn).update_text(post_id, author_id, caption, alt_text):
             return False
-        # The UPDATE holds the post's row: two edits of one post sync its tags one after the other.
+        # The UPDATE holds the post's row: two edits of one post sync their tags one after the other.
         HashtagRepository(conn).set_post_tags(post_id, hashtags(caption))
+        notify_caption_mentions(conn, post_id, author_id, caption, old_caption)
     return True
 
 

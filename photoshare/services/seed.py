@@ -1,5 +1,5 @@
 """Bulk demo data (`flask seed`): users, posts, likes, follows, home timelines, comments, hashtags and
-images, loaded with COPY in one transaction."""
+images, loaded with COPY in one transaction, and the notifications they imply, derived in SQL."""
 
 import io
 import threading
@@ -512,6 +512,8 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             _copy_follows(conn, plan, quiet)
             timeline_rows = _copy_timeline(conn, plan, quiet)
             _copy_comments(conn, opts, plan, quiet)
+            log("deriving notifications")
+            seed_queries.derive_seed_notifications(conn)
             log("building indexes and checking foreign keys")
             seed_queries.finish_seed_load(conn)
             wrong = seed_queries.count_wrong_like_counts(conn)
@@ -526,6 +528,9 @@ def seed(conn: psycopg.Connection, store: MediaStore, opts: SeedOptions, log=pri
             wrong = seed_queries.count_wrong_profile_counters(conn)
             if wrong:
                 raise SeedError(f"{wrong} profiles have counters that disagree with their posts or follows")
+            wrong = seed_queries.count_wrong_unread_counts(conn)
+            if wrong:
+                raise SeedError(f"{wrong} profiles have an unread count that disagrees with their notifications")
             loaded = seed_queries.count_timeline_rows(conn)
             if loaded != timeline_rows:
                 raise SeedError(f"timeline has {loaded} rows where the follows imply {timeline_rows}")

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         uploads,
     )
     from photoshare.web.comments.routes import bp as comments_bp
+    from photoshare.web.notifications import bp as notifications_bp
     from photoshare.web.urls import UsernameConverter
 
     app.url_map.converters["username"] = UsernameConverter
@@ -45,3 +46,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(profiles.bp)
     app.register_blueprint(follows.bp)
     app.register_blueprint(discovery.bp)
+    app.register_blueprint(notifications_bp)

@@ -58,7 +58,7 @@ def test_schema_sql_loads_with_psql(empty_database):
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
     assert tables == ("account_token,comment,follow,hashtag,hashtag_counter_delta,like_post,login_attempt,"
-                      "post_counter_delta,post_hashtag,posts,procrastinate_events,procrastinate_jobs,"
+                      "notification,post_counter_delta,post_hashtag,posts,procrastinate_events,procrastinate_jobs,"
                       "procrastinate_periodic_defers,procrastinate_workers,profile,profile_counter_delta,rate_limit,"
                       "timeline,users")
 
@@ -75,6 +75,7 @@ def test_data_model_columns_are_all_there(empty_database):
         "posts": ["id", "user_id", "caption", "image", "created_at", "updated_at"],
         "profile": ["id", "user_id", "image", "created_at", "updated_at"],
         "like_post": ["id", "user_id", "post_id", "created_at", "updated_at"],
+        "notification": ["id", "recipient_id", "actor_id", "kind", "post_id", "comment_id", "created_at", "read_at"],
     }
     for table, names in expected.items():
         for name in names:

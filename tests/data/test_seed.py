@@ -8,7 +8,7 @@ from photoshare.tokens import hashtags
 CATALOG = """
 SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
 WHERE conrelid IN ('posts'::regclass, 'like_post'::regclass, 'users'::regclass, 'profile'::regclass,
-                   'comment'::regclass)
+                   'comment'::regclass, 'notification'::regclass)
 UNION ALL
 SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
 UNION ALL
@@ -42,6 +42,18 @@ def test_seed_loads_consistent_data(app, db, auth, app_config):
     assert db.execute("SELECT max(comment_count) AS m FROM posts").fetchone()["m"] >= 5  # the mean is 0.75
     assert db.execute("SELECT count(*) AS n FROM comment WHERE mentioned_usernames(body) <> '{}'").fetchone()["n"] > 0
     assert db.execute(CATALOG).fetchall() == catalog_before
+    # Every like of someone else's post, follow and comment has its notification; the badges agree.
+    missing = db.execute(
+        "SELECT (SELECT count(*) FROM like_post l JOIN posts p ON p.id = l.post_id WHERE p.user_id <> l.user_id "
+        "        AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.kind = 'like' AND n.post_id = l.post_id "
+        "                        AND n.actor_id = l.user_id)) "
+        "     + (SELECT count(*) FROM follow f WHERE NOT EXISTS (SELECT 1 FROM notification n WHERE n.kind = 'follow' "
+        "        AND n.recipient_id = f.followee_id AND n.actor_id = f.follower_id)) AS n").fetchone()["n"]
+    assert missing == 0
+    assert db.execute("SELECT count(*) AS n FROM notification WHERE kind = 'mention'").fetchone()["n"] > 0
+    assert db.execute("SELECT count(*) AS n FROM notification WHERE recipient_id = actor_id").fetchone()["n"] == 0
+    assert db.execute("SELECT count(*) AS n FROM profile pr WHERE unread_notification_count <> (SELECT count(*) "
+                      "FROM notification n WHERE n.recipient_id = pr.user_id AND read_at IS NULL)").fetchone()["n"] == 0
     # Skew: the most-liked post has far more likes than the average (7.5).
     assert db.execute("SELECT max(like_count) AS m FROM posts").fetchone()["m"] >= 10
     spread = db.execute("SELECT max(created_at) - min(created_at) AS span FROM posts").fetchone()["span"]

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from photoshare.tokens import Token, tag_key, tokenize
+from photoshare.tokens import Token, mention_names, tag_key, tokenize
 from tests.support.actions import seed_user
 
 ACCOUNTS = {"alice": "alice", "bob.smith": "Bob.Smith", "x_1": "x_1"}
@@ -100,3 +100,21 @@ def test_the_database_finds_every_account_a_mention_links_to(db, text):
     assert linked <= set(found)
     # And it finds nothing that is not an account.
     assert set(found) <= set(NAMES)
+
+
+# Whom a text notifies is whom its links name: mention_names() gives exactly the names of the mention
+# tokens when every name is an account (the query then keeps the names that are).
+@settings(max_examples=300, deadline=None)
+@given(text=mention_texts)
+def test_mention_names_are_the_names_the_tokenizer_links(text):
+    everyone = {name.lower(): name for name in [*NAMES, "b", "mail", "x"]}
+    linked = {token.key.lower() for token in tokenize(text, everyone) if token.kind == "mention"}
+    names = mention_names(text)
+    assert len(names) == len(set(names))
+    assert set(names) & set(everyone) == linked
+
+
+def test_mention_names_are_lower_case_once_each_and_at_most_twenty():
+    assert mention_names("@Alice, @alice. and mail@bob.com, @@carol, @" + "x" * 31) == ["alice"]
+    assert mention_names(" ".join(f"@user{i}" for i in range(30))) == [f"user{i}" for i in range(20)]
+    assert mention_names("no names") == []

@@ -10,6 +10,7 @@ PROTECTED = [
     ("GET", "/"),
     ("GET", "/?before=abc"),
     ("GET", "/explore"),
+    ("GET", "/notifications"),
     ("POST", "/u/alice/follow"),
     ("POST", "/u/alice/unfollow"),
     ("GET", "/u/alice/followers"),

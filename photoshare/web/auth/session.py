@@ -14,10 +14,12 @@ from photoshare.repositories import UserRepository
 class SessionUser(UserMixin):
     """The logged-in user as Flask-Login sees it."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, unread_notifications: int = 0):
         self.user = user
         self.id = user.id
         self.username = user.username
+        # The navigation's badge: read with the account, so showing it costs no statement.
+        self.unread_notifications = unread_notifications
 
     def get_id(self) -> str:
         # The id carries a fingerprint of the password hash: changing the password
@@ -39,10 +41,10 @@ def load_user(session_id: str) -> SessionUser | None:
     user_id, _, fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = UserRepository(get_conn()).get(int(user_id))
-    if user is None or not hmac.compare_digest(fingerprint, password_fingerprint(user.password)):
+    account = UserRepository(get_conn()).get_for_session(int(user_id))
+    if account is None or not hmac.compare_digest(fingerprint, password_fingerprint(account.password)):
         return None
-    return SessionUser(user)
+    return SessionUser(account.user(), account.unread_notifications)
 
 
 def start_session(user: User, remember: bool = False) -> None:

@@ -8,6 +8,7 @@ from photoshare.data.db import get_conn, transaction
 from photoshare.errors import PostNotFound
 from photoshare.pagination import Cursor
 from photoshare.repositories import CommentRepository
+from photoshare.services.notifications import notify_comment_mentions
 from photoshare.web.comments.forms import CommentForm
 from photoshare.web.comments.markup import comment_items
 from photoshare.web.negotiation import wants_json
@@ -37,6 +38,7 @@ def create(post_id: int):
     try:
         with transaction():
             comment = comments.add(post_id, current_user.id, form.body.data)
+            notify_comment_mentions(get_conn(), comment.id, current_user.username, comment.body)
     except PostNotFound:
         abort(404)
     count = comments.count(post_id)

@@ -132,7 +132,8 @@ def edit(post_id: int):
         abort(403)
     form = EditPostForm(data={"caption": post.caption, "alt_text": post.alt_text})
     if form.validate_on_submit():
-        if not edit_post(get_conn(), post_id, current_user.id, form.caption.data, form.alt_text.data):
+        if not edit_post(get_conn(), post_id, current_user.id, form.caption.data, form.alt_text.data,
+                         old_caption=post.caption):
             abort(404)
         flash("Your post is updated.", "success")
         return redirect(url_for("posts.show", post_id=post_id))

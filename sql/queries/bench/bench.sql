@@ -201,3 +201,19 @@ OFFSET :offset LIMIT 1;
 -- name: bench_tag_count$
 -- All tags (the search's other half).
 SELECT count(*) FROM hashtag;
+-- name: bench_notifications_off#
+-- Likes, comments and follows without their notifications: the same round trips measured both ways in
+-- one run (bench/run.py); bench_notifications_on puts the triggers back.
+ALTER TABLE like_post DISABLE TRIGGER like_post_notification;
+ALTER TABLE comment DISABLE TRIGGER comment_notification;
+ALTER TABLE follow DISABLE TRIGGER follow_notification;
+
+-- name: bench_notifications_on#
+-- The notification triggers back on (after bench_notifications_off).
+ALTER TABLE like_post ENABLE TRIGGER like_post_notification;
+ALTER TABLE comment ENABLE TRIGGER comment_notification;
+ALTER TABLE follow ENABLE TRIGGER follow_notification;
+
+-- name: bench_notification_count$
+-- An account's notifications (the benchmark reports the size of the page it measures).
+SELECT count(*) FROM notification WHERE recipient_id = :user_id;

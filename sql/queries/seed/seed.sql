@@ -1,6 +1,6 @@
 -- Bulk demo data for `flask seed`. The loader runs these in one transaction, in order:
--- prepare, COPY users/profile/posts/hashtag/post_hashtag/like_post/follow/timeline/comment, finish, then the
--- checks and ANALYZE.
+-- prepare, COPY users/profile/posts/hashtag/post_hashtag/like_post/follow/timeline/comment, derive the
+-- notifications, finish, then the checks and ANALYZE.
 
 -- name: count_seed_rows$
 -- Rows already in the tables the seed fills (it refuses to mix with real data unless reset).
@@ -14,8 +14,8 @@ SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT cou
 -- row by row during COPY.
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
-TRUNCATE comment, post_counter_delta, timeline, follow, like_post, post_hashtag, hashtag_counter_delta, hashtag,
-    posts, profile_counter_delta, profile, account_token, users RESTART IDENTITY;
+TRUNCATE notification, comment, post_counter_delta, timeline, follow, like_post, post_hashtag, hashtag_counter_delta,
+    hashtag, posts, profile_counter_delta, profile, account_token, users RESTART IDENTITY;
 -- Deliveries of the replaced posts have nothing left to do.
 DELETE FROM procrastinate_jobs WHERE queue_name = 'feed' AND status = 'todo';
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
@@ -27,6 +27,22 @@ ALTER TABLE post_hashtag DROP CONSTRAINT post_hashtag_post_id_fkey,
                          DROP CONSTRAINT post_hashtag_hashtag_id_fkey,
                          DROP CONSTRAINT post_hashtag_pkey;
 DROP INDEX post_hashtag_hashtag_id_created_at_idx;
+-- Notifications are derived from the loaded rows in one statement (derive_seed_notifications).
+ALTER TABLE like_post DISABLE TRIGGER like_post_notification;
+ALTER TABLE follow DISABLE TRIGGER follow_notification;
+ALTER TABLE comment DISABLE TRIGGER comment_notification;
+ALTER TABLE notification DISABLE TRIGGER notification_unread_added;
+ALTER TABLE notification DROP CONSTRAINT notification_recipient_id_fkey,
+                         DROP CONSTRAINT notification_actor_id_fkey,
+                         DROP CONSTRAINT notification_post_id_fkey,
+                         DROP CONSTRAINT notification_comment_id_fkey;
+DROP INDEX notification_recipient_id_created_at_idx;
+DROP INDEX notification_post_id_kind_created_at_idx;
+DROP INDEX notification_actor_id_idx;
+DROP INDEX notification_like_key;
+DROP INDEX notification_follow_key;
+DROP INDEX notification_caption_mention_key;
+DROP INDEX notification_comment_id_recipient_id_key;
 ALTER TABLE timeline DROP CONSTRAINT timeline_user_id_fkey,
                      DROP CONSTRAINT timeline_post_id_fkey,
                      DROP CONSTRAINT timeline_pkey;
@@ -90,6 +106,33 @@ COPY timeline (user_id, post_created_at, post_id) FROM STDIN (FORMAT binary, FRE
 -- COPY target for comment (explicit ids, in the order of their times).
 COPY comment (id, post_id, user_id, body, created_at, updated_at) FROM STDIN (FREEZE);
 
+-- name: derive_seed_notifications#
+-- The notifications the loaded likes, follows and comments would have made (the triggers' rules: none
+-- for oneself; a comment's mention of anyone but its author and the post's author; the seed's
+-- mentions open the comment), then the unread counters. What is older than three days has been read.
+INSERT INTO notification (recipient_id, actor_id, kind, post_id, comment_id, created_at, read_at)
+SELECT recipient_id, actor_id, kind, post_id, comment_id, created_at,
+       CASE WHEN created_at < now() - interval '3 days' THEN created_at + interval '1 hour' END
+FROM (SELECT p.user_id AS recipient_id, l.user_id AS actor_id, 'like' AS kind, l.post_id,
+             NULL::bigint AS comment_id, l.created_at
+      FROM like_post l JOIN posts p ON p.id = l.post_id
+      WHERE p.user_id <> l.user_id
+      UNION ALL
+      SELECT f.followee_id, f.follower_id, 'follow', NULL, NULL, f.created_at FROM follow f
+      UNION ALL
+      SELECT p.user_id, c.user_id, 'comment', c.post_id, c.id, c.created_at
+      FROM comment c JOIN posts p ON p.id = c.post_id
+      WHERE p.user_id <> c.user_id
+      UNION ALL
+      SELECT u.id, c.user_id, 'mention', c.post_id, c.id, c.created_at
+      FROM comment c
+      JOIN posts p ON p.id = c.post_id
+      JOIN users u ON lower(u.username) = lower(substring(c.body FROM '^@([A-Za-z0-9_.]+)'))
+      WHERE left(c.body, 1) = '@' AND u.id <> c.user_id AND u.id <> p.user_id) made;
+UPDATE profile pr SET unread_notification_count = n.unread
+FROM (SELECT recipient_id, count(*) AS unread FROM notification WHERE read_at IS NULL GROUP BY recipient_id) n
+WHERE pr.user_id = n.recipient_id;
+
 -- name: finish_seed_load#
 -- Put back exactly what prepare_seed_load took off (same names and definitions as
 -- sql/schema.sql); adding the foreign keys validates every row. Then move the identity
@@ -131,6 +174,26 @@ ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_post_id_fkey
 ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_hashtag_id_fkey
     FOREIGN KEY (hashtag_id) REFERENCES hashtag (id) ON DELETE CASCADE;
 ALTER TABLE post_hashtag ENABLE TRIGGER post_hashtag_count;
+CREATE INDEX notification_recipient_id_created_at_idx ON notification (recipient_id, created_at DESC, id DESC);
+CREATE INDEX notification_post_id_kind_created_at_idx ON notification (post_id, kind, created_at DESC, id DESC);
+CREATE INDEX notification_actor_id_idx ON notification (actor_id);
+CREATE UNIQUE INDEX notification_like_key ON notification (post_id, actor_id) WHERE kind = 'like';
+CREATE UNIQUE INDEX notification_follow_key ON notification (recipient_id, actor_id) WHERE kind = 'follow';
+CREATE UNIQUE INDEX notification_caption_mention_key ON notification (post_id, recipient_id)
+    WHERE kind = 'mention' AND comment_id IS NULL;
+CREATE UNIQUE INDEX notification_comment_id_recipient_id_key ON notification (comment_id, recipient_id);
+ALTER TABLE notification ADD CONSTRAINT notification_recipient_id_fkey
+    FOREIGN KEY (recipient_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE notification ADD CONSTRAINT notification_actor_id_fkey
+    FOREIGN KEY (actor_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE notification ADD CONSTRAINT notification_post_id_fkey
+    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+ALTER TABLE notification ADD CONSTRAINT notification_comment_id_fkey
+    FOREIGN KEY (comment_id) REFERENCES comment (id) ON DELETE CASCADE;
+ALTER TABLE like_post ENABLE TRIGGER like_post_notification;
+ALTER TABLE follow ENABLE TRIGGER follow_notification;
+ALTER TABLE comment ENABLE TRIGGER comment_notification;
+ALTER TABLE notification ENABLE TRIGGER notification_unread_added;
 ALTER TABLE like_post ENABLE TRIGGER like_post_count;
 ALTER TABLE posts ENABLE TRIGGER posts_profile_counters;
 ALTER TABLE follow ENABLE TRIGGER follow_profile_counters;
@@ -179,6 +242,14 @@ LEFT JOIN (SELECT follower_id, count(*) AS n FROM follow GROUP BY follower_id) f
 WHERE pr.post_count <> coalesce(s.n, 0) OR pr.likes_received <> coalesce(s.likes, 0)
    OR pr.follower_count <> coalesce(fr.n, 0) OR pr.following_count <> coalesce(fg.n, 0);
 
+-- name: count_wrong_unread_counts$
+-- Profiles whose unread_notification_count differs from their unread notifications (0 after a correct load).
+SELECT count(*)
+FROM profile pr
+LEFT JOIN (SELECT recipient_id, count(*) AS n FROM notification WHERE read_at IS NULL GROUP BY recipient_id) u
+       ON u.recipient_id = pr.user_id
+WHERE pr.unread_notification_count <> coalesce(u.n, 0);
+
 -- name: count_timeline_rows$
 -- Rows in timeline (the loader compares them with the count its plan implies).
 SELECT count(*) FROM timeline;
@@ -195,4 +266,4 @@ WHERE mod(t.user_id, 97) = 0
 
 -- name: analyze_seeded_tables#
 -- Fresh statistics, so the planner sees millions of rows rather than an empty table.
-ANALYZE users, profile, posts, like_post, follow, timeline, comment, hashtag, post_hashtag;
+ANALYZE users, profile, posts, like_post, follow, timeline, comment, hashtag, post_hashtag, notification;
