@@ -85,9 +85,17 @@ def from_environment() -> dict:
         "TRUST_PROXY_HEADERS": env("TRUST_PROXY_HEADERS", "0") == "1",
         # Not Flask's own TRUSTED_HOSTS setting: web/hosts.py says why.
         "TRUSTED_HOST_NAMES": host_names(env("TRUSTED_HOSTS")),
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        # Server-side sessions (services/sessions.py): an idle timeout and an absolute lifetime,
+        # without and with "remember me", and how old a token gets before it is replaced on use.
+        "SESSION_IDLE_SECONDS": int(env("SESSION_IDLE_SECONDS", str(12 * 3600))),
+        "SESSION_LIFETIME_SECONDS": int(env("SESSION_LIFETIME_SECONDS", str(12 * 3600))),
+        "REMEMBER_IDLE_SECONDS": int(env("REMEMBER_IDLE_SECONDS", str(30 * 86400))),
+        "REMEMBER_LIFETIME_SECONDS": int(env("REMEMBER_LIFETIME_SECONDS", str(90 * 86400))),
+        "SESSION_ROTATE_SECONDS": int(env("SESSION_ROTATE_SECONDS", "3600")),
+        # A remembered session's cookie lasts as long as the session may; its content changes only
+        # when the token does, and only then is it sent again (a response that re-sent the cookie
+        # of a request in flight could give the browser back a replaced token).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_MAX_FAILURES_PER_CLIENT": int(env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
         "LOGIN_WINDOW_SECONDS": int(env("LOGIN_WINDOW_SECONDS", "900")),

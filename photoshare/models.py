@@ -18,6 +18,34 @@ class User(NamedTuple):
     email_verified_at: datetime | None  # None: the current address is not verified
 
 
+class SessionUserRow(NamedTuple):
+    """The user of a live session, the session's id, and whether its token was just replaced."""
+
+    id: int
+    username: str
+    email: str
+    password: str
+    created_at: datetime
+    email_verified_at: datetime | None
+    session_id: int
+    rotated: bool  # the browser must now hold the next token (services/sessions.py)
+
+    def user(self) -> User:
+        return User(*self[:6])
+
+
+class ActiveSession(NamedTuple):
+    """One live session as /settings/sessions lists it."""
+
+    id: int
+    device: str
+    network: object | None  # an ipaddress network (IPv4 /24, IPv6 /48), or None when unknown
+    remember: bool
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
 class Profile(NamedTuple):
     id: int
     user_id: int

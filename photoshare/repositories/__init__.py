@@ -10,9 +10,10 @@ from photoshare.repositories.media import MediaRepository
 from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.rate_limits import RateLimitRepository
+from photoshare.repositories.sessions import SessionRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
 __all__ = ["AccountTokenRepository", "CommentRepository", "FollowRepository", "JobRepository", "LikeRepository",
            "LoginAttemptRepository", "MediaRepository", "PostRepository", "ProfileRepository", "RateLimitRepository",
-           "TimelineRepository", "TokenPurpose", "UserRepository"]
+           "SessionRepository", "TimelineRepository", "TokenPurpose", "UserRepository"]

@@ -4,7 +4,7 @@ import psycopg
 
 from photoshare.media.store import MediaStore
 from photoshare.models import User
-from photoshare.repositories import ProfileRepository, UserRepository
+from photoshare.repositories import ProfileRepository, SessionRepository, UserRepository
 from photoshare.services.account_mail import AccountMail
 from photoshare.services.email_verification import send_verification
 from photoshare.services.passwords import hash_password
@@ -38,11 +38,14 @@ def change_account(conn: psycopg.Connection, mail: AccountMail, user_id: int, us
     return user
 
 
-def change_password(conn: psycopg.Connection, user_id: int, password: str) -> User:
-    """Store the new password's hash; returns the updated user (whose sessions it invalidates)."""
+def change_password(conn: psycopg.Connection, user_id: int, password: str, keep_session_id: int | None) -> User:
+    """Store the new password's hash and end every other session of the account (all of them when
+    keep_session_id is None); returns the updated user."""
     users = UserRepository(conn)
+    password_hash = hash_password(password)  # slow on purpose: before the transaction, not inside it
     with conn.transaction():
-        users.set_password(user_id, hash_password(password))
+        users.set_password(user_id, password_hash)
+        SessionRepository(conn).revoke_others(user_id, keep_session_id)
     return users.get(user_id)
 
 

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         posts,
         profiles,
         security,
+        sessions,
         templating,
         uploads,
     )
@@ -43,3 +44,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(profiles.bp)
     app.register_blueprint(follows.bp)
+    app.register_blueprint(sessions.bp)

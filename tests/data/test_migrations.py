@@ -59,7 +59,7 @@ def test_schema_sql_loads_with_psql(empty_database):
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
     assert tables == ("account_token,comment,follow,like_post,login_attempt,post_counter_delta,posts,"
                       "procrastinate_events,procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,"
-                      "profile,profile_counter_delta,rate_limit,timeline,users")
+                      "profile,profile_counter_delta,rate_limit,timeline,user_session,users")
 
 
 def test_data_model_columns_are_all_there(empty_database):

@@ -285,40 +285,40 @@ def test_session_cookie_is_httponly_and_samesite_lax(alice):
     assert "remember_token" not in cookies
 
 
-def test_cookies_are_secure_over_https(app, db):
+def test_cookies_are_secure_and_host_prefixed_over_https(app, db):
     seed_user(db, "alice")
     client = app.test_client()
     https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/auth/login"}}
     page = client.get("/auth/login", **https)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    assert "Secure" in set_cookie_headers(page)["session"]
+    assert "Secure" in set_cookie_headers(page)["__Host-session"]
     login = client.post("/auth/login", data={"csrf_token": token, "login": "alice", "password": PASSWORD,
                                              "remember": "y"}, **https)
     assert login.status_code == 302
     cookies = set_cookie_headers(login)
-    assert "Secure" in cookies["session"] and "HttpOnly" in cookies["session"]
-    assert "Secure" in cookies["remember_token"]
+    # __Host-: Secure, Path=/ and no Domain, or browsers refuse it.
+    session_cookie = cookies["__Host-session"]
+    assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "Path=/" in session_cookie
+    assert "Domain=" not in session_cookie
+    assert "session" not in cookies and "remember_token" not in cookies
     assert client.get("/", **https).status_code == 200
 
 
-def test_remember_me_sets_a_cookie_that_logs_in_later(app, alice):
+def test_remember_me_makes_the_session_cookie_outlive_the_browser(app, alice):
     response = alice.login(remember=True)
-    remember = set_cookie_headers(response)["remember_token"]
-    assert "HttpOnly" in remember and "SameSite=Lax" in remember
-    assert "Expires=" in remember
-    # A new browser with only the remember cookie (the session cookie died with the browser).
-    value = alice.client.get_cookie("remember_token").value
+    cookie = set_cookie_headers(response)["session"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires=" in cookie
+    # No user id in a cookie of its own (Flask-Login's remember cookie is not used).
+    assert "remember_token" not in set_cookie_headers(response)
+    # A new browser with the cookie (kept across a restart) is logged in.
     later = app.test_client()
-    later.set_cookie("remember_token", value)
+    later.set_cookie("session", alice.client.get_cookie("session").value)
     assert is_logged_in(later)
 
 
-def test_logout_clears_the_remember_cookie(alice):
-    alice.login(remember=True)
-    response = alice.logout()
-    assert "remember_token=;" in set_cookie_headers(response)["remember_token"]
-    assert alice.client.get_cookie("remember_token") is None
-    assert not is_logged_in(alice.client)
+def test_without_remember_me_the_cookie_ends_with_the_browser(alice):
+    assert "Expires=" not in set_cookie_headers(alice.login())["session"]
 
 
 def test_session_is_renewed_at_login(alice):
@@ -329,7 +329,8 @@ def test_session_is_renewed_at_login(alice):
     assert alice.client.get_cookie("session").value != before
     with alice.client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"].startswith("1:")
+        # A random token, not the user's id.
+        assert len(session["_user_id"]) >= 43 and not session["_user_id"].startswith("1")
 
 
 # --- throttling ---------------------------------------------------------------------------------

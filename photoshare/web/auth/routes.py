@@ -141,7 +141,7 @@ def reset_password_page(token: str):
         if user is None:  # used by another request in the meantime
             return _dead_link("This password-reset link was used already.", url_for("auth.forgot_password"),
                               "Ask for a new link")
-        # A fresh session with the new password's fingerprint: every other one no longer matches.
+        # Every session of the account ended with the reset: this browser gets a new one.
         start_session(user)
         flash("Your password is changed, and every other browser is logged out.", "success")
         return redirect(url_for("posts.feed"))

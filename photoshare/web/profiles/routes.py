@@ -20,7 +20,7 @@ from photoshare.services.email_verification import send_verification
 from photoshare.services.passwords import verify_password
 from photoshare.services.profiles import remove_profile_image, replace_profile_image
 from photoshare.web.auth.forms import PASSWORD_HINT, USERNAME_HINT, USERNAME_MESSAGE
-from photoshare.web.auth.session import end_session, remembered, start_session
+from photoshare.web.auth.session import end_session
 from photoshare.web.forms import form_view
 from photoshare.web.mail_links import account_mail
 from photoshare.web.paging import keyset_page
@@ -178,10 +178,8 @@ def password():
         if not verify_password(UserRepository(conn).get(current_user.id), form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            user = accounts.change_password(conn, current_user.id, form.password.data)
-            # This session gets the new fingerprint; the others no longer match. A remember
-            # cookie here is issued again, or it would stop working when the session ends.
-            start_session(user, remember=remembered())
+            # This browser's session goes on (remembered or not); every other one ends.
+            accounts.change_password(conn, current_user.id, form.password.data, current_user.session_id)
             flash("Your password is changed. Other sessions are logged out.", "success")
             return redirect(url_for("profiles.settings"))
     status = 400 if form.is_submitted() else 200
