@@ -11,7 +11,7 @@ RETURNING id;
 -- last minute (a request sent before the rotation reached the browser). It also notes the session
 -- as seen, at most once every :touch_seconds, and replaces the token once it is :rotate_seconds
 -- old (with :next_token_hash, derived from the presented token); `rotated` says the browser must
--- now hold the next token.
+-- now hold the next token (two requests rotating at once write the same one).
 WITH found AS (
     SELECT s.id, s.user_id,
            s.token_hash = :token_hash AND s.rotated_at < now() - make_interval(secs => :rotate_seconds) AS rotate,
@@ -27,7 +27,7 @@ WITH found AS (
         token_hash = CASE WHEN f.rotate THEN :next_token_hash ELSE s.token_hash END,
         rotated_at = CASE WHEN f.rotate THEN now() ELSE s.rotated_at END
     FROM found f
-    WHERE s.id = f.id AND NOT f.fresh AND NOT f.behind
+    WHERE s.id = f.id AND (f.rotate OR NOT f.fresh) AND NOT f.behind
     RETURNING s.id
 )
 SELECT u.id, u.username, u.email, u.password, u.created_at, u.email_verified_at,
