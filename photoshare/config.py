@@ -96,9 +96,16 @@ def from_environment() -> dict:
         # when the token does, and only then is it sent again (a response that re-sent the cookie
         # of a request in flight could give the browser back a replaced token).
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # Password guesses (services/login_throttle.py): per name, this many at once, then a wait
+        # doubling from the base delay up to the max; per client, this many distinct names a window.
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_BASE_DELAY_SECONDS": float(env("LOGIN_BASE_DELAY_SECONDS", "60")),
+        "LOGIN_MAX_DELAY_SECONDS": float(env("LOGIN_MAX_DELAY_SECONDS", "3600")),
         "LOGIN_MAX_FAILURES_PER_CLIENT": int(env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
         "LOGIN_WINDOW_SECONDS": int(env("LOGIN_WINDOW_SECONDS", "900")),
+        # Sign-ups per client (an address, an IPv6 /64), shared by every process.
+        "SIGNUP_LIMIT": int(env("SIGNUP_LIMIT", "10")),
+        "SIGNUP_WINDOW_SECONDS": int(env("SIGNUP_WINDOW_SECONDS", "3600")),
         # Flask-WTF: a form's token lives as long as the session (a form left open for hours still
         # sends); a token from another session is refused, and the form comes back with its text.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -413,7 +413,7 @@ CREATE TABLE login_attempt (
     client_addr   text        NOT NULL,
     attempted_at  timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE login_attempt IS 'Failed log-ins, for throttling across all app processes. Rows older than a day are pruned.';
+COMMENT ON TABLE login_attempt IS 'Password attempts per client (an address, an IPv6 /64), recorded before the password is checked and deleted for the name when it succeeds: limits the distinct names one client may try. Rows older than a day are pruned.';
 CREATE INDEX login_attempt_login_idx ON login_attempt (lower(login), attempted_at);
 CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attempted_at);
 -- Pruning of failures older than a day.
@@ -1105,4 +1105,23 @@ CREATE INDEX user_session_user_id_last_seen_at_idx ON user_session (user_id, las
 -- Pruning of ended sessions.
 CREATE INDEX user_session_expires_at_idx ON user_session (expires_at);
 CREATE TRIGGER user_session_set_updated_at BEFORE UPDATE ON user_session
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Password guesses throttled with a growing delay (migration 0051 explains it).
+CREATE TABLE login_throttle (
+    id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subject          text        NOT NULL,
+    attempts         integer     NOT NULL,
+    next_attempt_at  timestamptz NOT NULL,
+    last_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT login_throttle_attempts_positive CHECK (attempts > 0),
+    CONSTRAINT login_throttle_subject_key UNIQUE (subject)
+);
+COMMENT ON TABLE login_throttle IS 'Password guesses per login name (or known device and account) since the last success: how many, and when the next may be tried. Rows a day old are pruned.';
+COMMENT ON COLUMN login_throttle.subject IS 'What is throttled: "login:<name as typed, lower case>" or "device:<device id>:<user id>".';
+-- Pruning of rows whose last attempt is a day old.
+CREATE INDEX login_throttle_last_attempt_at_idx ON login_throttle (last_attempt_at);
+CREATE TRIGGER login_throttle_set_updated_at BEFORE UPDATE ON login_throttle
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();

@@ -10,9 +10,11 @@ def client_key(addr: str) -> str:
         ip = ipaddress.ip_address(addr)
     except ValueError:
         return addr
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 def coarse_network(addr: str) -> str | None:

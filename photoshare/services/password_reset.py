@@ -17,6 +17,7 @@ from photoshare.repositories import (
 )
 from photoshare.services.account_mail import AccountMail
 from photoshare.services.account_tokens import MAX_MAILS_PER_HOUR, new_token, token_hash
+from photoshare.services.login_throttle import name_subject
 from photoshare.services.passwords import hash_password
 
 RESET_LIFETIME_SECONDS = 3600
@@ -55,5 +56,7 @@ def reset_password(conn: psycopg.Connection, token: str, password: str) -> User 
         tokens.void(owner.user_id, TokenPurpose.PASSWORD_RESET)
         SessionRepository(conn).revoke_others(owner.user_id, keep_id=None)
         user = users.get(owner.user_id)
-        LoginAttemptRepository(conn).clear(user.username)
+        attempts = LoginAttemptRepository(conn)
+        for name in (user.username, user.email):
+            attempts.clear(name, name_subject(name))
     return user

@@ -57,7 +57,7 @@ def test_schema_sql_loads_with_psql(empty_database):
     assert result.returncode == 0, result.stderr
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
-    assert tables == ("account_token,comment,follow,like_post,login_attempt,post_counter_delta,posts,"
+    assert tables == ("account_token,comment,follow,like_post,login_attempt,login_throttle,post_counter_delta,posts,"
                       "procrastinate_events,procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,"
                       "profile,profile_counter_delta,rate_limit,timeline,user_session,users")
 
