@@ -38,15 +38,18 @@ def change_account(conn: psycopg.Connection, mail: AccountMail, user_id: int, us
     return user
 
 
-def change_password(conn: psycopg.Connection, user_id: int, password: str, keep_session_id: int | None) -> User:
-    """Store the new password's hash and end every other session of the account (all of them when
-    keep_session_id is None); returns the updated user."""
+def change_password(conn: psycopg.Connection, mail: AccountMail, user_id: int, password: str,
+                    keep_session_id: int | None) -> User:
+    """Store the new password's hash, end every other session of the account (all of them when
+    keep_session_id is None) and tell the owner by mail; returns the updated user."""
     users = UserRepository(conn)
     password_hash = hash_password(password)  # slow on purpose: before the transaction, not inside it
     with conn.transaction():
         users.set_password(user_id, password_hash)
         SessionRepository(conn).revoke_others(user_id, keep_session_id)
-    return users.get(user_id)
+    user = users.get(user_id)
+    mail.password_changed(user.email, user.username)
+    return user
 
 
 def delete_account(conn: psycopg.Connection, store: MediaStore, user_id: int) -> None:

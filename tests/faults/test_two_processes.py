@@ -19,7 +19,7 @@ def two_servers(database_url, tmp_path_factory):
     media_root = tmp_path_factory.mktemp("media")
     env = {"DATABASE_URL": database_url, "MEDIA_BACKEND": "local", "MEDIA_ROOT": str(media_root),
            "SECRET_KEY": "shared-secret-key", "DB_POOL_MAX_SIZE": "4", "LOGIN_MAX_FAILURES": "5",
-           "UPLOAD_LIMIT": "3"}
+           "UPLOAD_LIMIT": "3", "SIGNUP_LIMIT": "3"}
     first = AppServer(env, workers=1, threads=2)
     try:
         second = AppServer(env, workers=1, threads=2)
@@ -116,3 +116,9 @@ def test_the_upload_rate_is_shared_by_both(two_servers, db):
         statuses.append(created.status)
     assert statuses == [302, 302, 302, 429]
     assert int(created.headers["retry-after"]) > 0
+
+
+def test_the_sign_up_limit_is_shared_by_both(two_servers, db):
+    a, b = two_servers
+    statuses = [Browser(server.url).register(f"user{n}", PASSWORD).status for n, server in enumerate((a, b, a, b))]
+    assert statuses == [302, 302, 302, 429]

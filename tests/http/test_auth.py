@@ -77,9 +77,9 @@ USERNAME_RULE = "Use 1 to 30 letters, digits, underscores or dots, with no dot a
 
 
 @pytest.mark.parametrize(("username", "email", "password", "confirm", "message"), [
-    ("alice", "alice@example.com", "short", "short", "Use 8 to 128 characters."),
+    ("alice", "alice@example.com", "short", "short", "Use 12 to 128 characters."),
     # Over the limit: refused, in both fields, with the limit stated (never cut to fit).
-    ("alice", "alice@example.com", "x" * 129, "x" * 129, "Use 8 to 128 characters."),
+    ("alice", "alice@example.com", "x" * 129, "x" * 129, "Use 12 to 128 characters."),
     (".", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
     ("..", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),
     (".alice", "alice@example.com", PASSWORD, PASSWORD, USERNAME_RULE),

@@ -179,7 +179,7 @@ def change_password(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
 
 @pytest.mark.parametrize(("current", "new", "confirm", "message"), [
     ("wrong password", NEW_PASSWORD, None, "That is not your current password."),
-    (PASSWORD, "short", None, "Use 8 to 128 characters."),
+    (PASSWORD, "short", None, "Use 12 to 128 characters."),
     (PASSWORD, NEW_PASSWORD, "something else", "The passwords do not match."),
 ])
 def test_password_change_rejects_bad_input(logged_in, db, current, new, confirm, message):

@@ -208,7 +208,7 @@ def test_a_bad_new_password_keeps_the_link_usable(client, alice_verified, mailbo
     forgot(client, "alice@example.com")
     link = only_link(mailbox.wait_for("alice@example.com")[0])
     response = reset(client, link, "short")
-    assert response.status_code == 400 and "Use 8 to 128 characters." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Use 12 to 128 characters." in response.get_data(as_text=True)
     assert "The passwords do not match." in reset(client, link, NEW_PASSWORD, "something else").get_data(as_text=True)
     assert reset(client, link).status_code == 302
 

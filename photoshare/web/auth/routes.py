@@ -174,6 +174,7 @@ def reset_password_page(token: str):
                               "Ask for a new link")
         # Every session of the account ended with the reset: this browser gets a new one.
         start_session(user)
+        account_mail().password_changed(user.email, user.username)
         flash("Your password is changed, and every other browser is logged out.", "success")
         return redirect(url_for("posts.feed"))
     status = 400 if form.is_submitted() else 200

@@ -200,7 +200,8 @@ def password():
             form.current.errors.append("That is not your current password.")
         else:
             # This browser's session goes on (remembered or not); every other one ends.
-            accounts.change_password(conn, current_user.id, form.password.data, current_user.session_id)
+            accounts.change_password(conn, account_mail(), current_user.id, form.password.data,
+                                     current_user.session_id)
             flash("Your password is changed. Other sessions are logged out.", "success")
             return redirect(url_for("profiles.settings"))
     status = 400 if form.is_submitted() else 200
