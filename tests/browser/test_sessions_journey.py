@@ -37,7 +37,7 @@ def test_log_out_a_lost_phone_from_the_laptop(app, new_page):
     # Logging out on the laptop ends its session on the server: putting the cookie back opens nothing.
     cookies = laptop.context.cookies()
     laptop.goto("/settings/profile")
-    laptop.get_by_role("button", name="Log out").click()
+    laptop.locator(".logout-form").get_by_role("button", name="Log out").click()
     expect(laptop.locator(".flash-info")).to_contain_text("You are logged out.")
     laptop.context.clear_cookies()
     laptop.context.add_cookies(cookies)
