@@ -201,13 +201,6 @@ class DeliveryBatch(NamedTuple):
     last_id: int | None
 
 
-class LoginFailures(NamedTuple):
-    """Recent failed log-ins: for one account, and from one client address."""
-
-    by_login: int
-    by_client: int
-
-
 class AppliedMigration(NamedTuple):
     name: str
     checksum: str
