@@ -211,7 +211,8 @@ def log_in(port: int, username: str) -> tuple[str, str]:
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     if status != 302:
         raise RuntimeError(f"log-in as {username} failed with {status}")
-    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    # The session cookie, not the known-device cookie the log-in also sets.
+    cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("session=")).split(";", 1)[0]
     _, headers, html = request("GET", port, "/", headers={"Cookie": cookie})
     # Rendering the first form puts the CSRF secret in the session: keep that cookie.
     if headers.get("Set-Cookie"):
@@ -516,7 +517,8 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         servers.append(Worker(worker_env))
         cookie, token = log_in(app.port, viewer["username"])
         cookies = {name: cookie for name in ("explore_page_1", "explore_90pct", "profile_heaviest",
-                                             "post_most_liked", "post_no_likes")}
+                                             "post_most_liked", "post_no_likes", "post_50_comments",
+                                             "post_no_comments")}
         meter = CpuMeter(app.proc.pid, pg_pid)
         pages = {
             "explore_page_1": "/explore",
