@@ -221,7 +221,8 @@ def log_in(port: int, username: str) -> tuple[str, str]:
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     if status != 302:
         raise RuntimeError(f"log-in as {username} failed with {status}")
-    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    # The session cookie, not the known-device cookie the log-in also sets.
+    cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("session=")).split(";", 1)[0]
     _, headers, html = request("GET", port, "/", headers={"Cookie": cookie})
     # Rendering the first form puts the CSRF secret in the session: keep that cookie.
     if headers.get("Set-Cookie"):
@@ -690,7 +691,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                  ("list_comments_after", {"post_id": most_commented["id"],
                                                           "after_created_at": Cursor.origin().created_at,
                                                           "after_id": 0, "limit": 51})],
-            "session_user": [("get_session_user", {"id": viewer_id})],
+            # A token that opens no session: the plan of the probe every logged-in request makes.
+            "session_user": [("get_session_user", {"token_hash": bytes(32), "next_token_hash": bytes(32),
+                                                   "touch_seconds": 60, "rotate_seconds": 3600})],
             "tag_popular_page_1": [("get_hashtag_by_name", {"name": popular_tag["name"]}),
                                    ("list_hashtag_posts_before", {**feed, "hashtag_id": popular_tag["id"]})],
             "tag_popular_90pct": [("list_hashtag_posts_before", {

@@ -85,12 +85,27 @@ def from_environment() -> dict:
         "TRUST_PROXY_HEADERS": env("TRUST_PROXY_HEADERS", "0") == "1",
         # Not Flask's own TRUSTED_HOSTS setting: web/hosts.py says why.
         "TRUSTED_HOST_NAMES": host_names(env("TRUSTED_HOSTS")),
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        # Server-side sessions (services/sessions.py): an idle timeout and an absolute lifetime,
+        # without and with "remember me", and how old a token gets before it is replaced on use.
+        "SESSION_IDLE_SECONDS": int(env("SESSION_IDLE_SECONDS", str(12 * 3600))),
+        "SESSION_LIFETIME_SECONDS": int(env("SESSION_LIFETIME_SECONDS", str(12 * 3600))),
+        "REMEMBER_IDLE_SECONDS": int(env("REMEMBER_IDLE_SECONDS", str(30 * 86400))),
+        "REMEMBER_LIFETIME_SECONDS": int(env("REMEMBER_LIFETIME_SECONDS", str(90 * 86400))),
+        "SESSION_ROTATE_SECONDS": int(env("SESSION_ROTATE_SECONDS", "3600")),
+        # A remembered session's cookie lasts as long as the session may; its content changes only
+        # when the token does, and only then is it sent again (a response that re-sent the cookie
+        # of a request in flight could give the browser back a replaced token).
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # Password guesses (services/login_throttle.py): per name, this many at once, then a wait
+        # doubling from the base delay up to the max; per client, this many distinct names a window.
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_BASE_DELAY_SECONDS": float(env("LOGIN_BASE_DELAY_SECONDS", "60")),
+        "LOGIN_MAX_DELAY_SECONDS": float(env("LOGIN_MAX_DELAY_SECONDS", "3600")),
         "LOGIN_MAX_FAILURES_PER_CLIENT": int(env("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
         "LOGIN_WINDOW_SECONDS": int(env("LOGIN_WINDOW_SECONDS", "900")),
+        # Sign-ups per client (an address, an IPv6 /64), shared by every process.
+        "SIGNUP_LIMIT": int(env("SIGNUP_LIMIT", "10")),
+        "SIGNUP_WINDOW_SECONDS": int(env("SIGNUP_WINDOW_SECONDS", "3600")),
         # Flask-WTF: a form's token lives as long as the session (a form left open for hours still
         # sends); a token from another session is refused, and the form comes back with its text.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -18,8 +18,8 @@ class User(NamedTuple):
     email_verified_at: datetime | None  # None: the current address is not verified
 
 
-class SessionAccount(NamedTuple):
-    """The logged-in user's account with the count its notifications badge shows."""
+class SessionUserRow(NamedTuple):
+    """The user of a live session, the session's id, and whether its token was just replaced."""
 
     id: int
     username: str
@@ -27,11 +27,24 @@ class SessionAccount(NamedTuple):
     password: str
     created_at: datetime
     email_verified_at: datetime | None
-    unread_notifications: int
+    session_id: int
+    rotated: bool  # the browser must now hold the next token (services/sessions.py)
+    unread_notifications: int  # the navigation's badge, read with the session
 
     def user(self) -> User:
-        """The account as a User record."""
-        return User(self.id, self.username, self.email, self.password, self.created_at, self.email_verified_at)
+        return User(*self[:6])
+
+
+class ActiveSession(NamedTuple):
+    """One live session as /settings/sessions lists it."""
+
+    id: int
+    device: str
+    network: object | None  # an ipaddress network (IPv4 /24, IPv6 /48), or None when unknown
+    remember: bool
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
 
 
 class Profile(NamedTuple):
@@ -206,14 +219,6 @@ class NotificationEntry(NamedTuple):
     actor_count: int
     unread: bool
     marked: int  # rows this page marked read (the same on every entry of a page)
-
-
-class LoginFailures(NamedTuple):
-    """Recent failed log-ins: for one account, and from one client address."""
-
-    by_login: int
-    by_client: int
-
 
 class AppliedMigration(NamedTuple):
     name: str

@@ -558,7 +558,7 @@ CREATE TABLE login_attempt (
     client_addr   text        NOT NULL,
     attempted_at  timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE login_attempt IS 'Failed log-ins, for throttling across all app processes. Rows older than a day are pruned.';
+COMMENT ON TABLE login_attempt IS 'Password attempts per client (an address, an IPv6 /64), recorded before the password is checked and deleted for the name when it succeeds: limits the distinct names one client may try. Rows older than a day are pruned.';
 CREATE INDEX login_attempt_login_idx ON login_attempt (lower(login), attempted_at);
 CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attempted_at);
 -- Pruning of failures older than a day.
@@ -1370,4 +1370,57 @@ COMMENT ON COLUMN rate_limit.subject IS 'Who is limited: an account id, a client
 -- Pruning of rows whose allowance is whole again.
 CREATE INDEX rate_limit_refilled_at_idx ON rate_limit (refilled_at);
 CREATE TRIGGER rate_limit_set_updated_at BEFORE UPDATE ON rate_limit
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Server-side sessions (migration 0027 explains them).
+CREATE TABLE user_session (
+    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id       bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash    bytea       NOT NULL,
+    remember      boolean     NOT NULL,
+    device        text        NOT NULL,
+    network       cidr,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    last_seen_at  timestamptz NOT NULL DEFAULT now(),
+    rotated_at    timestamptz NOT NULL DEFAULT now(),
+    idle_timeout  interval    NOT NULL,
+    expires_at    timestamptz NOT NULL,
+    revoked_at    timestamptz,
+    CONSTRAINT user_session_token_hash_is_sha256 CHECK (octet_length(token_hash) = 32),
+    CONSTRAINT user_session_expires_after_creation CHECK (expires_at > created_at),
+    CONSTRAINT user_session_idle_timeout_positive CHECK (idle_timeout > interval '0'),
+    CONSTRAINT user_session_device_length CHECK (char_length(device) <= 100),
+    -- Every request's session check is one probe of this index.
+    CONSTRAINT user_session_token_hash_key UNIQUE (token_hash)
+);
+COMMENT ON TABLE user_session IS 'Logged-in sessions: the SHA-256 of each session token (never the token), the device and coarse network it came from, when it was last seen, its idle timeout and absolute expiry, and when it was revoked (log-out). Rows a day past their end are pruned.';
+COMMENT ON COLUMN user_session.device IS 'A summary of the user agent ("Firefox on Linux"), shown on /settings/sessions.';
+COMMENT ON COLUMN user_session.network IS 'The network of the address the session started from (IPv4 /24, IPv6 /48): an approximate place, never the address.';
+COMMENT ON COLUMN user_session.remember IS 'Started with "remember me": a persistent cookie and the longer idle timeout and lifetime.';
+-- An account's sessions, most recently seen first (/settings/sessions, revoking them all); also
+-- serves the foreign key.
+CREATE INDEX user_session_user_id_last_seen_at_idx ON user_session (user_id, last_seen_at);
+-- Pruning of ended sessions.
+CREATE INDEX user_session_expires_at_idx ON user_session (expires_at);
+CREATE TRIGGER user_session_set_updated_at BEFORE UPDATE ON user_session
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Password guesses throttled with a growing delay (migration 0028 explains it).
+CREATE TABLE login_throttle (
+    id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subject          text        NOT NULL,
+    attempts         integer     NOT NULL,
+    next_attempt_at  timestamptz NOT NULL,
+    last_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT login_throttle_attempts_positive CHECK (attempts > 0),
+    CONSTRAINT login_throttle_subject_key UNIQUE (subject)
+);
+COMMENT ON TABLE login_throttle IS 'Password guesses per login name (or known device and account) since the last success: how many, and when the next may be tried. Rows a day old are pruned.';
+COMMENT ON COLUMN login_throttle.subject IS 'What is throttled: "login:<name as typed, lower case>" or "device:<device id>:<user id>".';
+-- Pruning of rows whose last attempt is a day old.
+CREATE INDEX login_throttle_last_attempt_at_idx ON login_throttle (last_attempt_at);
+CREATE TRIGGER login_throttle_set_updated_at BEFORE UPDATE ON login_throttle
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();

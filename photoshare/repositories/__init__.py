@@ -13,10 +13,11 @@ from photoshare.repositories.posts import PostRepository
 from photoshare.repositories.profiles import ProfileRepository
 from photoshare.repositories.rate_limits import RateLimitRepository
 from photoshare.repositories.search import SearchRepository
+from photoshare.repositories.sessions import SessionRepository
 from photoshare.repositories.timelines import TimelineRepository
 from photoshare.repositories.users import UserRepository
 
 __all__ = ["AccountTokenRepository", "CommentRepository", "FollowRepository", "HashtagRepository", "JobRepository",
            "LikeRepository", "LoginAttemptRepository", "MediaRepository", "NotificationRepository", "PostRepository",
-           "ProfileRepository", "RateLimitRepository", "SearchRepository", "TimelineRepository", "TokenPurpose",
-           "UserRepository"]
+           "ProfileRepository", "RateLimitRepository", "SearchRepository", "SessionRepository", "TimelineRepository",
+           "TokenPurpose", "UserRepository"]

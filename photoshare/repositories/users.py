@@ -8,7 +8,7 @@ from psycopg import errors as pgerrors
 
 from photoshare.data.queries import fetch_record, fetch_values, queries
 from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
-from photoshare.models import SessionAccount, User
+from photoshare.models import User
 from photoshare.repositories._unit import require_unit_of_work, savepoint, storable
 
 
@@ -54,10 +54,6 @@ class UserRepository:
     def get(self, user_id: int) -> User | None:
         """A user by id, or None."""
         return fetch_record(self.conn, queries.get_user_by_id, User, id=user_id)
-
-    def get_for_session(self, user_id: int) -> SessionAccount | None:
-        """A user by id with their unread notification count (the session loader), or None."""
-        return fetch_record(self.conn, queries.get_session_user, SessionAccount, id=user_id)
 
     def get_by_username(self, username: str) -> User | None:
         """A user by username in any case, or None."""

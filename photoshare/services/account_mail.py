@@ -1,4 +1,5 @@
-"""The mails an account gets: a password-reset link, an email-verification link, an address-changed notice.
+"""The mails an account gets: a password-reset link, an email-verification link, notices that the
+address or the password changed.
 
 Services know no routes: the web layer passes the absolute URLs (`MailLinks`), built from
 PUBLIC_URL or the request's own host.
@@ -77,6 +78,20 @@ If that was you, there is nothing to do. If it was not, log in, change it back i
 settings and change your password:
 
 {self.links.settings}
+""")
+
+
+    def password_changed(self, to: str, username: str) -> None:
+        """A notice that the password changed, in case it was not the account holder's doing."""
+        self._send(to, "Your photoshare password was changed", f"""\
+Hello {username},
+
+the password of your photoshare account was just changed, and every other browser logged in to it
+was logged out.
+
+If that was you, there is nothing to do. If it was not, choose a new password now with:
+
+{self.links.forgot}
 """)
 
 

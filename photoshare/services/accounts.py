@@ -4,7 +4,7 @@ import psycopg
 
 from photoshare.media.store import MediaStore
 from photoshare.models import User
-from photoshare.repositories import ProfileRepository, UserRepository
+from photoshare.repositories import ProfileRepository, SessionRepository, UserRepository
 from photoshare.services.account_mail import AccountMail
 from photoshare.services.email_verification import send_verification
 from photoshare.services.passwords import hash_password
@@ -38,12 +38,18 @@ def change_account(conn: psycopg.Connection, mail: AccountMail, user_id: int, us
     return user
 
 
-def change_password(conn: psycopg.Connection, user_id: int, password: str) -> User:
-    """Store the new password's hash; returns the updated user (whose sessions it invalidates)."""
+def change_password(conn: psycopg.Connection, mail: AccountMail, user_id: int, password: str,
+                    keep_session_id: int | None) -> User:
+    """Store the new password's hash, end every other session of the account (all of them when
+    keep_session_id is None) and tell the owner by mail; returns the updated user."""
     users = UserRepository(conn)
+    password_hash = hash_password(password)  # slow on purpose: before the transaction, not inside it
     with conn.transaction():
-        users.set_password(user_id, hash_password(password))
-    return users.get(user_id)
+        users.set_password(user_id, password_hash)
+        SessionRepository(conn).revoke_others(user_id, keep_session_id)
+    user = users.get(user_id)
+    mail.password_changed(user.email, user.username)
+    return user
 
 
 def delete_account(conn: psycopg.Connection, store: MediaStore, user_id: int) -> None:

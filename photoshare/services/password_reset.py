@@ -8,9 +8,16 @@ nor its timing says which addresses have accounts.
 import psycopg
 
 from photoshare.models import User
-from photoshare.repositories import AccountTokenRepository, LoginAttemptRepository, TokenPurpose, UserRepository
+from photoshare.repositories import (
+    AccountTokenRepository,
+    LoginAttemptRepository,
+    SessionRepository,
+    TokenPurpose,
+    UserRepository,
+)
 from photoshare.services.account_mail import AccountMail
 from photoshare.services.account_tokens import MAX_MAILS_PER_HOUR, new_token, token_hash
+from photoshare.services.login_throttle import name_subject
 from photoshare.services.passwords import hash_password
 
 RESET_LIFETIME_SECONDS = 3600
@@ -36,8 +43,8 @@ def reset_link_owner(conn: psycopg.Connection, token: str) -> User | None:
 def reset_password(conn: psycopg.Connection, token: str, password: str) -> User | None:
     """Use the link and set the new password; None when the link is unknown, used or expired.
 
-    The new hash changes the sessions' fingerprint, which ends every session and remember-me cookie
-    of the account; the account's other reset links stop working, and its failed log-ins are forgotten.
+    Every session of the account ends (the caller starts a new one for this browser); the account's
+    other reset links stop working, and its failed log-ins are forgotten.
     """
     password_hash = hash_password(password)  # slow on purpose: before the transaction, not inside it
     tokens, users = AccountTokenRepository(conn), UserRepository(conn)
@@ -47,6 +54,9 @@ def reset_password(conn: psycopg.Connection, token: str, password: str) -> User 
             return None
         users.set_password(owner.user_id, password_hash)
         tokens.void(owner.user_id, TokenPurpose.PASSWORD_RESET)
+        SessionRepository(conn).revoke_others(owner.user_id, keep_id=None)
         user = users.get(owner.user_id)
-        LoginAttemptRepository(conn).clear(user.username)
+        attempts = LoginAttemptRepository(conn)
+        for name in (user.username, user.email):
+            attempts.clear(name, name_subject(name))
     return user

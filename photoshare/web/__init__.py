@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         posts,
         profiles,
         security,
+        sessions,
         templating,
         uploads,
     )
@@ -47,3 +48,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(follows.bp)
     app.register_blueprint(discovery.bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(sessions.bp)

@@ -11,9 +11,12 @@ from photoshare.mail.transports import SmtpTransport
 from photoshare.repositories import UserRepository
 from photoshare.services.account_mail import AccountMail, MailLinks
 from photoshare.services.account_tokens import token_hash
+from photoshare.services.accounts import change_password
 from photoshare.services.email_verification import send_verification, verify_email
 from photoshare.services.password_reset import request_password_reset, reset_link_owner, reset_password
 from photoshare.services.passwords import verify_password
+from photoshare.services.sessions import SessionPolicy
+from photoshare.services.sessions import start as start_session
 from tests.support.actions import seed_user
 
 LINKS = MailLinks(reset=lambda t: f"http://x/auth/reset/{t}", verify=lambda t: f"http://x/auth/verify/{t}",
@@ -108,3 +111,19 @@ def test_the_database_keeps_tokens_well_formed(db, alice):
         with pytest.raises(psycopg.errors.CheckViolation):
             db.execute("INSERT INTO account_token (user_id, purpose, token_hash, email, expires_at) "
                        "VALUES (%s, %s, %s, 'a@example.com', now() + interval '1 hour')", (alice, *values))
+
+
+def test_a_password_change_ends_the_other_sessions_and_tells_the_owner(conn, db, alice, mail, mailbox):
+    kept, other = (start_session_row(conn, alice) for _ in range(2))
+    changed = change_password(conn, mail, alice, "a new long passphrase", keep_session_id=kept)
+    assert verify_password(changed, "a new long passphrase")
+    live = {r["id"] for r in db.execute("SELECT id FROM user_session WHERE revoked_at IS NULL")}
+    assert live == {kept} and other not in live
+    [message] = mailbox.wait_for("alice@example.com")
+    assert message.message["Subject"] == "Your photoshare password was changed"
+    assert "http://x/auth/forgot" in message.message.get_content()
+
+
+def start_session_row(conn, user_id) -> int:
+    policy = SessionPolicy(3600, 3600, 7200, 7200)
+    return start_session(conn, user_id, False, "Firefox/1 Linux", "192.0.2.1", policy)[1]

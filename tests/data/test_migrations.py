@@ -58,9 +58,9 @@ def test_schema_sql_loads_with_psql(empty_database):
     tables = _psql(url, "-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) "
                                      "FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
     assert tables == ("account_token,comment,follow,hashtag,hashtag_counter_delta,like_post,login_attempt,"
-                      "notification,post_counter_delta,post_hashtag,posts,procrastinate_events,procrastinate_jobs,"
-                      "procrastinate_periodic_defers,procrastinate_workers,profile,profile_counter_delta,rate_limit,"
-                      "timeline,users")
+                      "login_throttle,notification,post_counter_delta,post_hashtag,posts,procrastinate_events,"
+                      "procrastinate_jobs,procrastinate_periodic_defers,procrastinate_workers,profile,"
+                      "profile_counter_delta,rate_limit,timeline,user_session,users")
 
 
 def test_data_model_columns_are_all_there(empty_database):

@@ -2,6 +2,7 @@
 by the undo and by cascades, grouped into entries when read, and an unread count that stays exact under
 concurrency without queueing on the recipient's row."""
 
+import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -15,10 +16,12 @@ from photoshare.repositories import (
     LikeRepository,
     NotificationRepository,
     PostRepository,
+    SessionRepository,
     UserRepository,
 )
 from photoshare.services.follows import follow_account, unfollow_account
 from photoshare.services.notifications import notify_caption_mentions, notify_comment_mentions
+from photoshare.services.sessions import token_hash
 from tests.support.actions import seed_posts, seed_user
 
 
@@ -31,9 +34,13 @@ def rows(db, recipient_id) -> list[tuple]:
 
 
 def badge(database_url, user_id) -> int:
-    """The count the navigation shows, read as the session loader reads it."""
+    """The count the navigation shows, read as the session loader reads it (a session's one statement)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        return UserRepository(conn).get_for_session(user_id).unread_notifications
+        token = secrets.token_urlsafe(16)
+        with conn.transaction():
+            SessionRepository(conn).add(user_id, token_hash(token), False, "test", None, 3600, 3600)
+        return SessionRepository(conn).user_of(token_hash(token), token_hash(token + "next"), 60,
+                                               3600).unread_notifications
 
 
 def unread_rows(db, user_id) -> int:

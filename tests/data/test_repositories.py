@@ -356,21 +356,34 @@ def test_deleting_a_post_deletes_its_likes(conn, db):
 
 # --- log-in attempts ---------------------------------------------------------------------
 
-def test_login_attempts_count_per_login_and_client(conn, db):
+def test_login_attempts_count_distinct_names_per_client(conn, db):
     attempts = LoginAttemptRepository(conn)
     with conn.transaction():
-        for _ in range(3):
-            attempts.record_failure("Alice", "10.0.0.1")
-        attempts.record_failure("bob", "10.0.0.1")
-        attempts.record_failure("alice", "10.0.0.2")
-    assert attempts.recent_failures("ALICE", "10.0.0.9", 900) == (4, 0)
-    assert attempts.recent_failures("carol", "10.0.0.1", 900) == (0, 4)
+        for name in ("Alice", "alice", "bob"):
+            assert attempts.reserve_for_client(name, "10.0.0.1", 2, 900)
+        assert not attempts.reserve_for_client("carol", "10.0.0.1", 2, 900)
+        assert attempts.reserve_for_client("ALICE", "10.0.0.1", 2, 900)
+        assert attempts.reserve_for_client("carol", "10.0.0.2", 2, 900)
+    assert 899 <= attempts.client_wait_seconds("10.0.0.1", 900) <= 900
     db.execute("UPDATE login_attempt SET attempted_at = now() - interval '2 days' WHERE login = 'bob'")
-    assert attempts.recent_failures("bob", "nowhere", 900) == (0, 0)
     with conn.transaction():
-        attempts.prune()
+        assert attempts.reserve_for_client("carol", "10.0.0.1", 2, 900)
+        attempts.prune(86400)
         attempts.clear("alice")
+        attempts.clear("carol")
     assert db.execute("SELECT count(*) AS n FROM login_attempt").fetchone()["n"] == 0
+
+
+def test_login_throttle_reserves_then_waits_and_forgets(conn, db):
+    attempts = LoginAttemptRepository(conn)
+    with conn.transaction():
+        assert [attempts.reserve("login:x", 2, 60, 3600, 86400) for _ in range(3)] == [1, 2, None]
+    assert 59 <= attempts.wait_seconds("login:x") <= 60
+    db.execute("UPDATE login_throttle SET last_attempt_at = now() - interval '2 days'")
+    with conn.transaction():
+        assert attempts.reserve("login:x", 2, 60, 3600, 86400) == 1  # forgotten a day after the last try
+        attempts.clear("x", "login:x")
+    assert db.execute("SELECT count(*) AS n FROM login_throttle").fetchone()["n"] == 0
 
 
 def test_records_refuse_a_query_whose_columns_do_not_match(conn):

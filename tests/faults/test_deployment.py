@@ -92,8 +92,9 @@ def test_through_nginx_the_app_knows_https_and_the_real_client(deployed, db):
     assert headers["Strict-Transport-Security"] == "max-age=31536000"  # the app saw https
     assert "camera=()" in headers["Permissions-Policy"]
     assert headers["Cache-Control"] == "no-store"
-    session = [v for k, v in form.getheaders() if k.lower() == "set-cookie" and v.startswith("session=")]
-    assert session and "Secure" in session[0]
+    # Over HTTPS the session cookie carries the __Host- prefix (Secure, Path=/, no Domain).
+    session = [v for k, v in form.getheaders() if k.lower() == "set-cookie" and v.startswith("__Host-session=")]
+    assert session and "Secure" in session[0] and "Path=/" in session[0] and "Domain" not in session[0]
     token = next(m.group(1) or m.group(2) for m in CSRF_RE.finditer(html.decode()))
     # A client's own X-Forwarded-For is replaced by the address nginx saw: the throttle counts that.
     refused, _ = nginx.request("POST", "/auth/login", body=f"csrf_token={token}&login=nobody&password=wrong".encode(),

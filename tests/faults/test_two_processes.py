@@ -2,6 +2,8 @@
 
 import html
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -17,7 +19,7 @@ def two_servers(database_url, tmp_path_factory):
     media_root = tmp_path_factory.mktemp("media")
     env = {"DATABASE_URL": database_url, "MEDIA_BACKEND": "local", "MEDIA_ROOT": str(media_root),
            "SECRET_KEY": "shared-secret-key", "DB_POOL_MAX_SIZE": "4", "LOGIN_MAX_FAILURES": "5",
-           "UPLOAD_LIMIT": "3"}
+           "UPLOAD_LIMIT": "3", "SIGNUP_LIMIT": "3"}
     first = AppServer(env, workers=1, threads=2)
     try:
         second = AppServer(env, workers=1, threads=2)
@@ -78,6 +80,30 @@ def test_log_in_throttling_is_shared_by_both(two_servers, db):
         assert Browser(server.url).login("alice", PASSWORD).status == 429
 
 
+def test_sixty_parallel_guesses_on_two_servers_get_five_evaluated(two_servers, db):
+    # The throttle reserves each attempt before the slow hash, in one statement: parallel guesses
+    # cannot all pass a check made before any of them was counted (19 of 60 were, before).
+    a, b = two_servers
+    assert Browser(a.url).register("alice", PASSWORD).status == 302
+    guessers = []
+    for i in range(60):
+        browser = Browser((a if i % 2 else b).url)
+        guessers.append((browser, browser.csrf_token()))
+    start = threading.Barrier(len(guessers))
+
+    def guess(guesser) -> int:
+        browser, token = guesser
+        start.wait()
+        return browser.post("/auth/login", {"csrf_token": token, "login": "alice",
+                                            "password": "wrong password"}).status
+
+    with ThreadPoolExecutor(max_workers=len(guessers)) as pool:
+        statuses = list(pool.map(guess, guessers))
+    assert statuses.count(400) == 5, statuses  # evaluated: a wrong password
+    assert statuses.count(429) == 55, statuses  # refused before any hashing
+    assert db.execute("SELECT attempts FROM login_throttle").fetchone()["attempts"] == 5
+
+
 def test_the_upload_rate_is_shared_by_both(two_servers, db):
     a, b = two_servers
     alice = Browser(a.url)
@@ -90,3 +116,9 @@ def test_the_upload_rate_is_shared_by_both(two_servers, db):
         statuses.append(created.status)
     assert statuses == [302, 302, 302, 429]
     assert int(created.headers["retry-after"]) > 0
+
+
+def test_the_sign_up_limit_is_shared_by_both(two_servers, db):
+    a, b = two_servers
+    statuses = [Browser(server.url).register(f"user{n}", PASSWORD).status for n, server in enumerate((a, b, a, b))]
+    assert statuses == [302, 302, 302, 429]

@@ -32,6 +32,8 @@ PROTECTED = [
     ("GET", "/settings/password"),
     ("POST", "/settings/password"),
     ("POST", "/settings/delete-account"),
+    ("GET", "/settings/sessions"), ("POST", "/settings/sessions/1/revoke"),
+    ("POST", "/settings/sessions/revoke-others"),
     ("GET", "/settings/account"),
     ("POST", "/settings/account"),
     ("POST", "/settings/verify-email"),
@@ -44,7 +46,8 @@ PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "auth.logout", "auth.forgot_p
 
 # POST-only routes cannot be returned to after log-in; without a Referer there is no next.
 POST_ONLY = {"/posts/1/delete", "/posts/1/like", "/posts/1/unlike", "/posts/1/comments", "/comments/1/delete",
-             "/settings/delete-account", "/settings/verify-email", "/u/alice/follow", "/u/alice/unfollow"}
+             "/settings/delete-account", "/settings/verify-email", "/u/alice/follow", "/u/alice/unfollow",
+             "/settings/sessions/1/revoke", "/settings/sessions/revoke-others"}
 
 
 def assert_redirects_to_login(response, path: str) -> None:

@@ -160,7 +160,8 @@ def test_explore_statement_count_does_not_grow_with_the_page(app, app_config, db
     assert len(small) == len(full) == len(second) == len(whole) == 2, (small, full, whole)
     # The session's user, then one query for the page.
     real = full
-    assert "FROM users" in real[0] and "FROM post_view pv" in real[1] and "like_post" in real[1]
+    assert "JOIN users" in real[0] and "user_session" in real[0]
+    assert "FROM post_view pv" in real[1] and "like_post" in real[1]
 
 
 def test_explore_shows_what_one_statement_returns(app, db, feed_world, monkeypatch):

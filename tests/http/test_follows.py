@@ -207,7 +207,8 @@ def test_home_feed_statements_grow_with_neither_page_size_nor_follows(app, app_c
     counts.append(len(deep))
     # The session's user, then one statement for the page.
     assert counts == [2, 2, 2, 2]
-    assert "FROM users" in deep[0] and "timeline" in deep[1] and "feed_mode = 'pull'" in deep[1]
+    assert "JOIN users" in deep[0] and "user_session" in deep[0]
+    assert "timeline" in deep[1] and "feed_mode = 'pull'" in deep[1]
 
 
 def test_follow_and_list_pages_run_few_statements(app, db, monkeypatch, logged_in, another_client):

@@ -95,15 +95,15 @@ def test_session_cookie_is_httponly_and_samesite(app):
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
 
 
-def test_remember_cookie_is_httponly_and_samesite(app):
+def test_remembered_session_cookie_is_httponly_and_samesite(app):
     client = app.test_client()
     AuthActions(client).register("alice")
     AuthActions(client).logout()
     response = AuthActions(client).login("alice", remember=True)
     assert response.status_code == 302
-    remember = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
-    assert remember
-    for cookie in remember:
+    remembered = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=") and "Expires=" in c]
+    assert remembered
+    for cookie in remembered:
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
 
 

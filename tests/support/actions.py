@@ -1,6 +1,7 @@
 """Test actions: the real forms posted through the test client, rows seeded and read with plain SQL, the store read."""
 
 import re
+import secrets
 import time
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,7 +16,7 @@ from photoshare.media.factory import get_store
 from photoshare.media.keys import KINDS, main_key
 from photoshare.media.stored_images import image_keys
 from photoshare.services.passwords import hash_password
-from photoshare.web.auth.session import password_fingerprint
+from photoshare.services.sessions import token_hash
 from tests.support.images import image_bytes
 
 PASSWORD = "correct horse battery"
@@ -200,12 +201,14 @@ def seed_posts(db, author_id: int, count: int, created_at: datetime | None = Non
 
 
 def log_in_as(client, db, username: str) -> None:
-    """Give a test client the session Flask-Login would set after a log-in (no slow hashing)."""
-    row = db.execute("SELECT id, password FROM users WHERE username = %s", (username,)).fetchone()
-    with client.application.app_context():
-        session_id = f"{row['id']}:{password_fingerprint(row['password'])}"
+    """Give a test client the session a log-in would start (no slow hashing): a user_session row
+    and its token in the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.execute("INSERT INTO user_session (user_id, token_hash, remember, device, idle_timeout, expires_at) "
+               "SELECT id, %s, false, 'test client', interval '12 hours', now() + interval '12 hours' "
+               "FROM users WHERE username = %s", (token_hash(token), username))
     with client.session_transaction() as session:
-        session["_user_id"] = session_id
+        session["_user_id"] = token
         session["_fresh"] = True
 
 

@@ -14,7 +14,8 @@ UNPRIVILEGED = "nobody"
 # Every table a test may write to (follow and timeline go with users by CASCADE).
 # procrastinate_workers stays: a worker serving a whole session keeps its row there.
 TABLES = ("comment, post_counter_delta, like_post, post_hashtag, hashtag_counter_delta, hashtag, posts, "
-          "profile_counter_delta, profile, users, login_attempt, account_token, rate_limit, procrastinate_jobs")
+          "profile_counter_delta, profile, users, login_attempt, account_token, rate_limit, user_session, "
+          "login_throttle, procrastinate_jobs")
 
 
 def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:

@@ -1,5 +1,6 @@
 """Sign-up, log-in and log-out, and the session's user."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, redirect, request
@@ -12,9 +13,10 @@ from photoshare.web.negotiation import wants_json
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-# "strong" would log people out when their address changes (phones); the session id
-# already carries a fingerprint of the password hash, which is what revocation needs.
-login_manager.session_protection = "basic"
+# Off: "basic" and "strong" keep an unsalted hash of the client's address and user agent in the
+# cookie, which can be reversed offline to the address, and "strong" logs phones out as their
+# address changes. The session is checked on the server (user_session), which can end it.
+login_manager.session_protection = None
 login_manager.user_loader(load_user)
 
 
@@ -39,8 +41,11 @@ def _return_to() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Install Flask-Login and the Secure-over-HTTPS cookie rule."""
+    """Install Flask-Login, the session cookie's name rule and the Secure-over-HTTPS cookie rule."""
     login_manager.init_app(app)
+    app.session_interface = cookies.SessionCookies()
+    # A remembered session's cookie lasts as long as the server lets the session live.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=app.config["REMEMBER_LIFETIME_SECONDS"])
     cookies.init_app(app)
 
 

@@ -1,6 +1,32 @@
-"""Cookies sent over HTTPS are marked Secure, whatever SESSION_COOKIE_SECURE says."""
+"""Cookies sent over HTTPS are marked Secure, whatever SESSION_COOKIE_SECURE says, and the session
+cookie is named `__Host-session` there."""
 
-from flask import Flask
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+
+# Browsers accept a cookie of this name only from HTTPS, Secure, for the path / and without a
+# Domain: no subdomain or plain-HTTP page can plant or overwrite it.
+HOST_SESSION_COOKIE = "__Host-session"
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, named with the __Host- prefix on an HTTPS request.
+
+    Over plain HTTP (a local run) the prefix would make browsers drop the cookie, so it keeps
+    SESSION_COOKIE_NAME there.
+    """
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return HOST_SESSION_COOKIE if request.is_secure else app.config["SESSION_COOKIE_NAME"]
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure or bool(app.config["SESSION_COOKIE_SECURE"])
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        return None if request.is_secure else super().get_cookie_domain(app)
+
+    def get_cookie_path(self, app: Flask) -> str:
+        return "/" if request.is_secure else super().get_cookie_path(app)
 
 
 def _with_secure(header: str) -> str:

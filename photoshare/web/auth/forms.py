@@ -14,9 +14,10 @@ USERNAME_MESSAGE = ("Use 1 to 30 letters, digits, underscores or dots, with no d
                     "and no two in a row.")
 USERNAME_HINT = "1 to 30 letters, digits, underscores or dots (not at the start or end, never two in a row)."
 # A new password: long enough to resist guessing, short enough to state. Both fields carry the same
-# limit and no maxlength attribute, so nothing is cut silently.
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
-PASSWORD_HINT = f"{PASSWORD_MIN} to {PASSWORD_MAX} characters."
+# limit and no maxlength attribute, so nothing is cut silently. Long but common ones are refused too
+# (NotEasyToGuess).
+PASSWORD_MIN, PASSWORD_MAX = 12, 128
+PASSWORD_HINT = f"{PASSWORD_MIN} to {PASSWORD_MAX} characters, not a common password."
 PASSWORD_LENGTH_MESSAGE = f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."
 # What a log-in or confirmation field accepts: passwords set before the limit above may be longer.
 ANY_PASSWORD_MAX = 1024
@@ -50,6 +51,33 @@ class NotTheUsername:
             raise ValidationError("The password must not be your username.")
 
 
+class NotEasyToGuess:
+    """Refuse a password that zxcvbn rates easy to guess (score below 3 of 4, "safely unguessable"
+    against an offline attack on a slow hash): the common and breached passwords of its lists
+    (30,000 from leaked sets, checked without any network call), words with digits or
+    substitutions, keyboard runs, repeats, dates, and the account's own name and address.
+    """
+
+    MIN_SCORE = 3
+    # zxcvbn's time grows with length; past this many characters a password is not a guess anyway.
+    CHECKED_CHARS = 64
+
+    def __init__(self, names_of):
+        self.names_of = names_of
+
+    def __call__(self, form, field):
+        if not field.data or len(field.data) < PASSWORD_MIN or len(field.data) > PASSWORD_MAX:
+            return  # the length rule says what is wrong
+        from zxcvbn import zxcvbn  # its word lists take a moment to load: on the first password set, not at start
+
+        names = [name for name in self.names_of(form) if name]
+        result = zxcvbn(field.data[:self.CHECKED_CHARS], user_inputs=names)
+        if result["score"] < self.MIN_SCORE:
+            warning = result["feedback"].get("warning") or "It is too close to passwords people often use."
+            raise ValidationError(f"That password is easy to guess: {warning.rstrip('.')}. "
+                                  "Try a few unrelated words.")
+
+
 def new_password_fields(username_of, label: str = "Password",
                         keep_value: bool = False) -> tuple[PasswordField, PasswordField]:
     """The password and confirm fields of every form that sets a password.
@@ -59,12 +87,19 @@ def new_password_fields(username_of, label: str = "Password",
     """
     widget = PasswordInput(hide_value=not keep_value)
     length = TextLimit(min=PASSWORD_MIN, max=PASSWORD_MAX, message=PASSWORD_LENGTH_MESSAGE)
-    password = PasswordField(label, widget=widget, validators=[DataRequired(), length, NotTheUsername(username_of)],
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(label, widget=widget, validators=[
+        DataRequired(), length, NotTheUsername(username_of),
+        NotEasyToGuess(lambda form: [username_of(form), *_email_of(form)])],
+        render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(f"Confirm {label.lower()}", widget=widget, validators=[
         DataRequired(), length, EqualTo("password", message="The passwords do not match.")],
         render_kw={"autocomplete": "new-password"})
     return password, confirm
+
+
+def _email_of(form) -> list[str]:
+    email = getattr(form, "email", None)
+    return [email.data] if email is not None and email.data else []
 
 
 def username_field(label: str = "Username") -> StringField:

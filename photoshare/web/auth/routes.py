@@ -1,15 +1,21 @@
 """/auth/register, /auth/login (the visitors' landing page), /auth/logout, and password recovery:
 /auth/forgot, /auth/reset/<token>, /auth/verify/<token>."""
 
+import math
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from photoshare.data.db import get_conn
 from photoshare.errors import EmailTaken, InvalidUsername, UsernameTaken
+from photoshare.services import rate_limits
 from photoshare.services.accounts import register_account
+from photoshare.services.client_address import client_key
 from photoshare.services.email_verification import send_verification, verify_email
 from photoshare.services.login_throttle import LoginLimits, attempt_login
 from photoshare.services.password_reset import request_password_reset, reset_link_owner, reset_password
+from photoshare.services.rate_limits import Rate
+from photoshare.web.auth.devices import remember_device, this_device
 from photoshare.web.auth.forms import (
     PASSWORD_HINT,
     USERNAME_HINT,
@@ -37,6 +43,13 @@ def register():
         return redirect(url_for("posts.feed"))
     form = RegisterForm()
     if form.validate_on_submit():
+        wait = rate_limits.take(get_conn(), "signup", client_key(request.remote_addr or "unknown"), Rate(
+            current_app.config["SIGNUP_LIMIT"], current_app.config["SIGNUP_WINDOW_SECONDS"]))
+        if wait is not None:
+            flash(f"Too many sign-ups from your network. Please wait {wait_message(wait)} and try again.", "error")
+            form.password.data = form.confirm.data = ""
+            return throttled(render_template("auth/register.html", form=form, username_hint=USERNAME_HINT,
+                                             password_hint=PASSWORD_HINT), wait)
         try:
             user = register_account(get_conn(), form.username.data, form.email.data, form.password.data)
         except UsernameTaken:
@@ -61,10 +74,27 @@ def register():
         status)))
 
 
-def _login_limits() -> LoginLimits:
+def login_limits() -> LoginLimits:
+    """The password throttle's numbers, for log-in and for the settings that ask for the password."""
     config = current_app.config
     return LoginLimits(config["LOGIN_MAX_FAILURES"], config["LOGIN_MAX_FAILURES_PER_CLIENT"],
-                       config["LOGIN_WINDOW_SECONDS"])
+                       config["LOGIN_WINDOW_SECONDS"], config["LOGIN_BASE_DELAY_SECONDS"],
+                       config["LOGIN_MAX_DELAY_SECONDS"])
+
+
+def wait_message(seconds: int) -> str:
+    """"Please wait …" in words a person reads at a glance."""
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def throttled(response, retry_after: int):
+    """A 429 page with Retry-After."""
+    response = current_app.make_response(response)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _login_page(form: LoginForm, next_url: str | None, status: int):
@@ -84,16 +114,17 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        limits = _login_limits()
-        result = attempt_login(get_conn(), form.login.data, form.password.data,
-                               request.remote_addr or "unknown", limits)
+        device = this_device()
+        result = attempt_login(get_conn(), form.login.data, form.password.data, request.remote_addr or "unknown",
+                               login_limits(), device.id if device else None,
+                               device.user_ids if device else frozenset())
         if result.throttled:
-            flash(f"Too many failed log-ins. Please wait {limits.window_seconds // 60} minutes and try again.",
-                  "error")
-            return _login_page(form, next_url, 429)
+            flash(f"Too many tries. Please wait {wait_message(result.retry_after)} and try again.", "error")
+            return throttled(_login_page(form, next_url, 429), result.retry_after)
         if result.user is not None:
             start_session(result.user, remember=form.remember.data)
-            return redirect(next_url if is_local_path(next_url) else url_for("posts.feed"))
+            return remember_device(redirect(next_url if is_local_path(next_url) else url_for("posts.feed")),
+                                   result.user.id)
         form.password.errors.append("Wrong username, email or password.")
         status = 400
     elif form.is_submitted():
@@ -141,8 +172,9 @@ def reset_password_page(token: str):
         if user is None:  # used by another request in the meantime
             return _dead_link("This password-reset link was used already.", url_for("auth.forgot_password"),
                               "Ask for a new link")
-        # A fresh session with the new password's fingerprint: every other one no longer matches.
+        # Every session of the account ended with the reset: this browser gets a new one.
         start_session(user)
+        account_mail().password_changed(user.email, user.username)
         flash("Your password is changed, and every other browser is logged out.", "success")
         return redirect(url_for("posts.feed"))
     status = 400 if form.is_submitted() else 200

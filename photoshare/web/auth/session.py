@@ -1,65 +1,85 @@
-"""The user Flask-Login keeps in the session, and starting and ending a session."""
+"""The logged-in user of a request, and starting and ending sessions (services/sessions.py).
+
+Flask's signed session cookie carries the session's token (as Flask-Login's `_user_id`) and the
+CSRF token, nothing else: no user id, no address, no fingerprint of one. Who the token belongs to,
+and whether it still works, is the user_session row the page's first statement joins.
+"""
 
 import hashlib
 import hmac
 
 from flask import current_app, g, request, session
-from flask_login import UserMixin, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 
 from photoshare.data.db import get_conn
 from photoshare.models import User
-from photoshare.repositories import UserRepository
+from photoshare.services import sessions
+from photoshare.services.sessions import SessionPolicy
 
 
 class SessionUser(UserMixin):
-    """The logged-in user as Flask-Login sees it."""
+    """The logged-in user as Flask-Login sees it: the account, and which session this is."""
 
-    def __init__(self, user: User, unread_notifications: int = 0):
+    def __init__(self, user: User, token: str, session_id: int, unread_notifications: int = 0):
         self.user = user
         self.id = user.id
         self.username = user.username
-        # The navigation's badge: read with the account, so showing it costs no statement.
+        self.token = token
+        self.session_id = session_id
+        # The navigation's badge: read with the session, so showing it costs no statement.
         self.unread_notifications = unread_notifications
 
     def get_id(self) -> str:
-        # The id carries a fingerprint of the password hash: changing the password
-        # changes it, which logs out every other session and remember-me cookie.
-        return f"{self.user.id}:{password_fingerprint(self.user.password)}"
+        # What Flask-Login keeps in the cookie and hands back to load_user: the session token.
+        return self.token
 
 
-def password_fingerprint(password_hash: str) -> str:
-    """A short tag of the password hash, keyed with SECRET_KEY so a session cookie reveals nothing about it."""
+def session_policy() -> SessionPolicy:
+    config = current_app.config
+    return SessionPolicy(config["SESSION_IDLE_SECONDS"], config["SESSION_LIFETIME_SECONDS"],
+                         config["REMEMBER_IDLE_SECONDS"], config["REMEMBER_LIFETIME_SECONDS"],
+                         rotate_seconds=config["SESSION_ROTATE_SECONDS"])
+
+
+def _rotation_key() -> bytes:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, b"session token rotation", hashlib.sha256).digest()
 
 
-def load_user(session_id: str) -> SessionUser | None:
-    """Flask-Login's loader: the user, if the fingerprint still matches their password."""
+def load_user(token: str) -> SessionUser | None:
+    """Flask-Login's loader: the user of a live session, in one statement (which also notes the
+    session as seen, and replaces its token when it is due)."""
     # An error page during a database outage renders for an anonymous visitor (errorpages.py).
     if g.get("database_down"):
         return None
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
+    resumed = sessions.resume(get_conn(), token, _rotation_key(), session_policy())
+    if resumed is None:
         return None
-    account = UserRepository(get_conn()).get_for_session(int(user_id))
-    if account is None or not hmac.compare_digest(fingerprint, password_fingerprint(account.password)):
-        return None
-    return SessionUser(account.user(), account.unread_notifications)
+    if resumed.token != token:
+        session["_user_id"] = resumed.token
+    return SessionUser(resumed.row.user(), resumed.token, resumed.row.session_id, resumed.row.unread_notifications)
 
 
 def start_session(user: User, remember: bool = False) -> None:
-    """Log the user in with a fresh session: nothing from before (fixation) survives."""
+    """Log the user in with a new server-side session: nothing from before (fixation) survives.
+
+    With "remember me" the cookie outlives the browser (until the session's absolute expiry);
+    without, it ends with the browser, and the server ends the session sooner too.
+    """
     session.clear()
-    login_user(SessionUser(user), remember=remember)
+    token, session_id = sessions.start(get_conn(), user.id, remember, request.user_agent.string,
+                                       request.remote_addr or "", session_policy())
+    login_user(SessionUser(user, token, session_id))
+    # Flask-Login's hash of the client's address and user agent: unsalted, so the address could be
+    # recovered offline from a cookie; the server-side session makes it pointless (SECURITY.md).
+    session.pop("_id", None)
+    session.permanent = remember
 
 
 def end_session() -> None:
-    """Log out and forget everything the session held (the remember-me cookie too)."""
-    # Cleared first: logout_user() leaves a note in the session to delete the remember cookie.
+    """Log out: the session ends on the server (its cookie is worthless from now on), and the
+    browser forgets everything the session held."""
+    if current_user.is_authenticated:
+        sessions.end(get_conn(), current_user.id, current_user.session_id)
     session.clear()
     logout_user()
-
-
-def remembered() -> bool:
-    """Whether this browser holds a remember-me cookie (to keep one when the session starts again)."""
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies

@@ -17,10 +17,11 @@ from photoshare.media.factory import get_store
 from photoshare.repositories import PostRepository, ProfileRepository, UserRepository
 from photoshare.services import accounts
 from photoshare.services.email_verification import send_verification
-from photoshare.services.passwords import verify_password
+from photoshare.services.login_throttle import LoginResult, check_password
 from photoshare.services.profiles import remove_profile_image, replace_profile_image
 from photoshare.web.auth.forms import PASSWORD_HINT, USERNAME_HINT, USERNAME_MESSAGE
-from photoshare.web.auth.session import end_session, remembered, start_session
+from photoshare.web.auth.routes import login_limits, throttled, wait_message
+from photoshare.web.auth.session import end_session
 from photoshare.web.forms import form_view
 from photoshare.web.mail_links import account_mail
 from photoshare.web.paging import keyset_page
@@ -119,6 +120,18 @@ def _save_details():
     return redirect(url_for("profiles.settings"))
 
 
+def _check_password(user, password: str) -> LoginResult:
+    """The account's password, checked under the log-in throttle (a stolen session guesses no faster)."""
+    checked = check_password(get_conn(), user, password, request.remote_addr or "unknown", login_limits())
+    if checked.throttled:  # said on the page about to be rendered
+        flash(f"Too many tries. Please wait {wait_message(checked.retry_after)} and try again.", "error")
+    return checked
+
+
+def _password_throttled(page: str, checked: LoginResult):
+    return throttled(page, checked.retry_after)
+
+
 @bp.route("/settings/account", methods=["GET", "POST"])
 @form_view
 @login_required
@@ -128,7 +141,11 @@ def account():
     user = UserRepository(conn).get(current_user.id)
     form = AccountForm(data={"username": user.username, "email": user.email})
     if form.validate_on_submit():
-        if not verify_password(user, form.password.data):
+        checked = _check_password(user, form.password.data)
+        if checked.throttled:
+            return _password_throttled(render_template("profiles/account.html", form=form, user=user,
+                                                       username_hint=USERNAME_HINT), checked)
+        if checked.user is None:
             form.password.errors.append("That is not your password.")
         else:
             try:
@@ -175,13 +192,16 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         conn = get_conn()
-        if not verify_password(UserRepository(conn).get(current_user.id), form.current.data):
+        checked = _check_password(UserRepository(conn).get(current_user.id), form.current.data)
+        if checked.throttled:
+            return _password_throttled(render_template("profiles/password.html", form=form,
+                                                       password_hint=PASSWORD_HINT), checked)
+        if checked.user is None:
             form.current.errors.append("That is not your current password.")
         else:
-            user = accounts.change_password(conn, current_user.id, form.password.data)
-            # This session gets the new fingerprint; the others no longer match. A remember
-            # cookie here is issued again, or it would stop working when the session ends.
-            start_session(user, remember=remembered())
+            # This browser's session goes on (remembered or not); every other one ends.
+            accounts.change_password(conn, account_mail(), current_user.id, form.password.data,
+                                     current_user.session_id)
             flash("Your password is changed. Other sessions are logged out.", "success")
             return redirect(url_for("profiles.settings"))
     status = 400 if form.is_submitted() else 200
@@ -196,7 +216,10 @@ def delete_account():
     form = DeleteAccountForm()
     conn = get_conn()
     if form.validate_on_submit():
-        if verify_password(UserRepository(conn).get(current_user.id), form.password.data):
+        checked = _check_password(UserRepository(conn).get(current_user.id), form.password.data)
+        if checked.throttled:
+            return _password_throttled(_settings_page(429, delete_form=form)[0], checked)
+        if checked.user is not None:
             accounts.delete_account(conn, get_store(), current_user.id)
             end_session()
             flash("Your account and everything in it is deleted.", "info")

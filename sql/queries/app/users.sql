@@ -50,14 +50,3 @@ DELETE FROM users WHERE id = :id;
 SELECT image AS key FROM profile WHERE user_id = :user_id AND image IS NOT NULL
 UNION ALL
 SELECT image FROM posts WHERE user_id = :user_id;
-
--- name: get_session_user^
--- The logged-in account with its unread notification count for the badge (the profile counter plus
--- its waiting deltas, usually none): every page's first statement, so the badge costs none of its own.
-SELECT u.id, u.username, u.email, u.password, u.created_at, u.email_verified_at,
-       (coalesce(pr.unread_notification_count, 0) + coalesce(d.unread, 0))::integer AS unread_notifications
-FROM users u
-LEFT JOIN profile pr ON pr.user_id = u.id
-LEFT JOIN LATERAL (SELECT sum(unread_notification_count) AS unread
-                   FROM profile_counter_delta WHERE user_id = u.id) d ON true
-WHERE u.id = :id;

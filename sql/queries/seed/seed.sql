@@ -15,7 +15,8 @@ SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT cou
 -- TRUNCATE in this transaction also lets COPY FREEZE write rows already frozen and visible.
 SET LOCAL maintenance_work_mem = '512MB';
 TRUNCATE notification, comment, post_counter_delta, timeline, follow, like_post, post_hashtag, hashtag_counter_delta,
-    hashtag, posts, profile_counter_delta, profile, account_token, users RESTART IDENTITY;
+    hashtag, posts, profile_counter_delta, profile, account_token, user_session, login_throttle, users
+    RESTART IDENTITY;
 -- Deliveries of the replaced posts have nothing left to do.
 DELETE FROM procrastinate_jobs WHERE queue_name = 'feed' AND status = 'todo';
 ALTER TABLE like_post DISABLE TRIGGER like_post_count;
