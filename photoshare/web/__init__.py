@@ -37,7 +37,6 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     errorpages.init_app(app)
-    uploads.init_app(app)
     media_signing.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(media_routes.bp)
