@@ -224,6 +224,8 @@ def test_a_tag_page_is_one_index_range_at_any_depth(conn, db, alice):
     plan = "\n".join(row["QUERY PLAN"] for row in db.execute(
         "EXPLAIN (ANALYZE, COSTS OFF) " + queries.list_hashtag_posts_before.sql, params))
     assert "Index Only Scan Backward using post_hashtag_hashtag_id_created_at_idx" in plan
-    assert "Heap Fetches: 0" in plan and "rows=21 loops=1" in plan
+    # (Heap fetches depend on the visibility map, which another open transaction of the test server can
+    # hold back: not asserted.)
+    assert "rows=21 loops=1" in plan
     assert [post.id for post in HashtagRepository(conn).posts(tag.id, alice.id, Cursor(cursor["created_at"], 1000),
                                                               limit=3)] == [998, 996, 994]
