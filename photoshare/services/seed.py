@@ -619,43 +619,32 @@ def _copy_hashtags(conn, plan: _Plan, tags: _TagPlan, quiet: bool) -> None:
 
 
 def _copy_likes(conn, plan: _Plan, quiet: bool) -> None:
-    total = len(plan.like_user)
-    chunk = 1_000_000
-    with conn.cursor().copy(seed_queries.copy_likes.sql) as copy, \
-            tqdm(total=total, desc="likes", unit="row", disable=quiet) as bar:
-        copy.write(_BINARY_HEADER)
-        for lo in range(0, total, chunk):
-            hi = min(lo + chunk, total)
-            rows = np.empty(hi - lo, dtype=_LIKE_ROW)
-            rows["fields"] = 5
-            for name in ("id_len", "user_len", "post_len", "created_len", "updated_len"):
-                rows[name] = 8
-            rows["id"] = np.arange(lo + 1, hi + 1, dtype=np.int64)
-            rows["user_id"] = plan.like_user[lo:hi]
-            rows["post_id"] = plan.like_post[lo:hi]
-            rows["created_at"] = plan.like_created_us[lo:hi] - _PG_EPOCH_US
-            rows["updated_at"] = rows["created_at"]
-            copy.write(rows.tobytes())
-            bar.update(hi - lo)
-        copy.write(_BINARY_TRAILER)
+    _copy_pairs(conn, seed_queries.copy_likes.sql, "likes", _LIKE_ROW, plan.like_user, plan.like_post,
+                plan.like_created_us, quiet)
 
 
 def _copy_follows(conn, plan: _Plan, quiet: bool) -> None:
-    total = len(plan.follower)
+    _copy_pairs(conn, seed_queries.copy_follows.sql, "follows", _FOLLOW_ROW, plan.follower, plan.followee,
+                plan.follow_created_us, quiet)
+
+
+def _copy_pairs(conn, sql: str, desc: str, row_type, first, second, created_us, quiet: bool) -> None:
+    """Binary COPY of (id, first, second, created_at, updated_at) rows, a million at a time: the
+    likes' (user, post) and the follows' (follower, followee) have the same layout."""
+    total = len(first)
     chunk = 1_000_000
-    with conn.cursor().copy(seed_queries.copy_follows.sql) as copy, \
-            tqdm(total=total, desc="follows", unit="row", disable=quiet) as bar:
+    with conn.cursor().copy(sql) as copy, tqdm(total=total, desc=desc, unit="row", disable=quiet) as bar:
         copy.write(_BINARY_HEADER)
         for lo in range(0, total, chunk):
             hi = min(lo + chunk, total)
-            rows = np.empty(hi - lo, dtype=_FOLLOW_ROW)
+            rows = np.empty(hi - lo, dtype=row_type)
             rows["fields"] = 5
             for name in ("id_len", "user_len", "post_len", "created_len", "updated_len"):
                 rows[name] = 8
             rows["id"] = np.arange(lo + 1, hi + 1, dtype=np.int64)
-            rows["user_id"] = plan.follower[lo:hi]
-            rows["post_id"] = plan.followee[lo:hi]
-            rows["created_at"] = plan.follow_created_us[lo:hi] - _PG_EPOCH_US
+            rows["user_id"] = first[lo:hi]
+            rows["post_id"] = second[lo:hi]
+            rows["created_at"] = created_us[lo:hi] - _PG_EPOCH_US
             rows["updated_at"] = rows["created_at"]
             copy.write(rows.tobytes())
             bar.update(hi - lo)
