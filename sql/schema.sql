@@ -564,7 +564,7 @@ CREATE INDEX login_attempt_client_addr_idx ON login_attempt (client_addr, attemp
 -- Pruning of failures older than a day.
 CREATE INDEX login_attempt_attempted_at_idx ON login_attempt (attempted_at);
 
--- Discovery: hashtags, tag pages and search (migrations/0029_hashtags_and_search.sql).
+-- Discovery: hashtags, tag pages and search (migrations/0025_hashtags_and_search.sql).
 -- A tag's identity is photoshare/tokens.py's tag_key() (NFC, then lower case by Python's Unicode
 -- rules): the app writes hashtag.name in that form and looks tags up by it. UNIQUE on lower(name) is
 -- a second guard; its text_pattern_ops operator class lets the same index serve prefix searches.

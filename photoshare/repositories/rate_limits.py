@@ -6,7 +6,7 @@ from photoshare.data.queries import queries
 
 
 class RateLimitRepository:
-    """The rate_limit table (migration 0021 explains the algorithm)."""
+    """The rate_limit table (migration 0024 explains the algorithm)."""
 
     def __init__(self, conn: psycopg.Connection):
         self.conn = conn
