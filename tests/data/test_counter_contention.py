@@ -40,6 +40,20 @@ def test_a_like_does_not_wait_for_another_uncommitted_like_of_the_same_author(db
     assert profile_counters(database_url, "alice") == (2, 2)
 
 
+def test_an_unlike_does_not_wait_for_another_uncommitted_like_of_the_same_post(db, database_url):
+    alice, bob, carol = seed_user(db, "alice"), seed_user(db, "bob"), seed_user(db, "carol")
+    (post,) = seed_posts(db, alice, 1)
+    db.execute("INSERT INTO like_post (user_id, post_id) VALUES (%s, %s)", (carol, post))
+    with psycopg.connect(database_url, autocommit=True) as slow, \
+            psycopg.connect(database_url, autocommit=True) as fast:
+        with slow.transaction():
+            LikeRepository(slow).like(bob, post)  # holds the post's row (its like_count) until it commits
+            fast.execute("SET lock_timeout = '2s'")
+            with fast.transaction():
+                assert LikeRepository(fast).unlike(carol, post)
+        assert db.execute("SELECT like_count FROM post_view WHERE id = %s", (post,)).fetchone()["like_count"] == 1
+
+
 def test_the_next_like_folds_the_waiting_deltas_into_the_row(db, database_url):
     alice, bob, carol, dave = (seed_user(db, name) for name in ("alice", "bob", "carol", "dave"))
     first, second, third = seed_posts(db, alice, 3)

@@ -2,8 +2,10 @@
 -- so that it never deadlocks with likes, uploads or another deletion (services/accounts.py):
 --   1. one account deletion at a time;
 --   2. the account's profile row: uploads and picture changes take it first too;
---   3. the account's posts: likes and unlikes take the post before anything else of it;
---   4. the account's users row: from here its own likes and sessions wait;
+--   3. the account's posts: likes, unlikes and comment deletions take the post before anything
+--      else of it;
+--   4. the account's users row: from here its own likes and sessions wait, and so do follows
+--      and unfollows of it (they take the row first);
 --   5. the posts it liked, whose counters the deletion changes;
 -- then the DELETE, whose cascades and triggers touch only rows already held.
 

@@ -31,8 +31,12 @@ SELECT comment_count FROM post_view WHERE id = :post_id;
 
 -- name: delete_comment$
 -- Delete a comment if the user wrote it or wrote its post; returns the post's id, NULL when not.
+-- The post is share-locked first, as delete_like does: a post deletion then never holds the post
+-- while waiting for this comment (whose comment_post_count trigger may wait for the post).
 DELETE FROM comment c
-USING posts p
+USING (SELECT p.id, p.user_id FROM posts p
+       WHERE p.id = (SELECT post_id FROM comment WHERE id = :id)
+       FOR KEY SHARE) p
 WHERE c.id = :id AND p.id = c.post_id AND (c.user_id = :user_id OR p.user_id = :user_id)
 RETURNING c.post_id;
 

@@ -6,11 +6,16 @@
 -- name: lock_account_to_follow$
 -- The account with this username (any case), and its delivery lock, shared until the transaction ends.
 -- The statements after this one see every delivery of its posts that finished before the lock was granted.
+-- The row is share-locked too (KEY SHARE, what the follow's foreign key check takes): the account's
+-- deletion (FOR UPDATE) then waits for this follow or unfollow, or has finished before it, and never
+-- holds the account while waiting for the follow row (an unfollow's counter delta row would then
+-- wait for the account: a deadlock).
 SELECT u.id
 FROM users u
 CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock_shared(hashtext('photoshare.feed'),
                                                         mod(u.id, 2147483647)::integer)) AS delivery_lock
-WHERE lower(u.username) = lower(:username);
+WHERE lower(u.username) = lower(:username)
+FOR KEY SHARE OF u;
 
 -- name: insert_follow^
 -- Follow an account (again: nothing changes). A push account's newest :backfill posts go into the

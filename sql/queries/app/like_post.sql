@@ -5,11 +5,14 @@ VALUES (:user_id, :post_id)
 ON CONFLICT (user_id, post_id) DO NOTHING;
 
 -- name: delete_like!
--- Unlike a post; unliking one never liked changes nothing. The post is locked before the like
--- row, the order a like, a post deletion and an account deletion take them in (the like_post_count
--- trigger then updates the post): deleting the like row first could deadlock with them.
+-- Unlike a post; unliking one never liked changes nothing. The post is share-locked first (KEY
+-- SHARE, what a like's foreign key check takes): a post or account deletion (FOR UPDATE) then
+-- either waits for this unlike or has finished before it, and never holds the post while waiting
+-- for this like row (the like_post_count trigger's delta row would then wait for the post: a
+-- deadlock). KEY SHARE does not wait for the likes and unlikes holding the post's counters, so the
+-- unlikes of a viral post are no queue.
 DELETE FROM like_post l
-USING (SELECT id FROM posts WHERE id = :post_id FOR NO KEY UPDATE) p
+USING (SELECT id FROM posts WHERE id = :post_id FOR KEY SHARE) p
 WHERE l.post_id = p.id AND l.user_id = :user_id;
 
 -- name: get_like_state^
