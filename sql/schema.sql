@@ -219,10 +219,11 @@ SELECT p.id, p.user_id, u.username AS author, p.caption, p.alt_text, p.image,
        p.created_at, p.updated_at, (p.comment_count + coalesce(d.comment_count, 0))::integer AS comment_count,
        -- The CASE spares most captions the function call (it costs more than the probe of d).
        CASE WHEN strpos(p.caption, '@') > 0 THEN mentioned_usernames(p.caption) END AS mentions,
-       pr.image AS author_image
+       -- A scalar subquery, not a join: a join gets a Memoize node in the explore page's generic
+       -- plan, sized for every author, which cost more to build than the page (migration 0029).
+       (SELECT pr.image FROM profile pr WHERE pr.user_id = p.user_id) AS author_image
 FROM posts p
 JOIN users u ON u.id = p.user_id
-LEFT JOIN profile pr ON pr.user_id = p.user_id
 LEFT JOIN LATERAL (SELECT sum(like_count) AS like_count, sum(comment_count) AS comment_count
                    FROM post_counter_delta WHERE post_id = p.id) d ON true;
 COMMENT ON VIEW post_view IS 'A post with its author''s username and profile picture, exact counters and the accounts its caption mentions: the columns of a post card (models.Post, without the viewer''s liked flag).';
