@@ -360,6 +360,18 @@ def notifications_written(db: psycopg.Connection, row: str):
         bench_queries.bench_notifications_on(db)
 
 
+def with_and_without_notifications(db: psycopg.Connection, meter, rounds: int, name: str, run) -> dict[str, dict]:
+    """A write measured with the notification triggers and without, taking turns for `rounds`
+    rounds (the machine's drift falls on both alike); each one's median round."""
+    names = (name, f"{name}_without_notifications")
+    measured: dict[str, list[dict]] = {n: [] for n in names}
+    for _ in range(rounds):
+        for n in names:
+            with notifications_written(db, n):
+                measured[n].append(meter.measure(run))
+    return {n: median_round(m) for n, m in measured.items()}
+
+
 def median_round(measured: list[dict]) -> dict:
     """The round with the median req/s, every round's req/s, and the median CPU per request."""
     ranked = sorted(measured, key=lambda r: r["rps"])
@@ -608,10 +620,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         like = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/like", db, headers=like_headers)
         unlike = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/unlike", db, headers=like_headers)
         script = LIKE_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token}
-        for name in ("like_unlike", "like_unlike_without_notifications"):
-            with notifications_written(db, name):
-                lu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script,
-                                               workdir=out))
+        measured = with_and_without_notifications(db, meter, args.rounds, "like_unlike", lambda: wrk(
+            app.port, "/", args.duration, args.connections, script=script, workdir=out))
+        for name, lu in measured.items():
             lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
             results["pages"][name] = {"status": max(like["status"], unlike["status"]),
                                       "statements": like["statements"] + unlike["statements"],
@@ -624,10 +635,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                 headers={**like_headers, "Content-Type": "application/x-www-form-urlencoded"})
         script = COMMENT_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token,
                                 "body": body}
-        for name in ("comment_add", "comment_add_without_notifications"):
-            with notifications_written(db, name):
-                added = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script,
-                                                  workdir=out))
+        measured = with_and_without_notifications(db, meter, args.rounds, "comment_add", lambda: wrk(
+            app.port, "/", args.duration, args.connections, script=script, workdir=out))
+        for name, added in measured.items():
             results["pages"][name] = {**counted, **added}
         bench_queries.bench_delete_comments(db, user_id=viewer["id"], since=since)
 
@@ -635,10 +645,9 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         follow = statements_of(app.port, cookie, "POST", f"{follow_path}/follow", db, headers=like_headers)
         unfollow = statements_of(app.port, cookie, "POST", f"{follow_path}/unfollow", db, headers=like_headers)
         script = FOLLOW_LUA % {"username": follow_target["username"], "cookie": cookie, "token": token}
-        for name in ("follow_unfollow", "follow_unfollow_without_notifications"):
-            with notifications_written(db, name):
-                fu = meter.measure(lambda: wrk(app.port, "/", args.duration, args.connections, script=script,
-                                               workdir=out))
+        measured = with_and_without_notifications(db, meter, args.rounds, "follow_unfollow", lambda: wrk(
+            app.port, "/", args.duration, args.connections, script=script, workdir=out))
+        for name, fu in measured.items():
             fu["round_trips_per_s"] = round(fu["rps"] / 2, 1)
             results["pages"][name] = {"status": max(follow["status"], unfollow["status"]),
                                       "statements": follow["statements"] + unfollow["statements"],
