@@ -348,8 +348,9 @@ def wrk(port: int, path: str, duration: float, connections: int, cookie: str = "
 
 
 @contextmanager
-def notifications_written(db: psycopg.Connection, row: str):
-    """For a row named ..._without_notifications, the notification triggers are off while it is measured."""
+def notifications_written(db: psycopg.Connection, row: str, actor_id: int):
+    """For a row named ..._without_notifications, the notification triggers are off while it is
+    measured; after it, the actor's notifications are put as the triggers would have left them."""
     if not row.endswith("_without_notifications"):
         yield
         return
@@ -358,16 +359,19 @@ def notifications_written(db: psycopg.Connection, row: str):
         yield
     finally:
         bench_queries.bench_notifications_on(db)
+        bench_queries.bench_sync_notifications(db, actor_id=actor_id)
 
 
-def with_and_without_notifications(db: psycopg.Connection, meter, rounds: int, name: str, run) -> dict[str, dict]:
-    """A write measured with the notification triggers and without, taking turns for `rounds`
-    rounds (the machine's drift falls on both alike); each one's median round."""
+def with_and_without_notifications(db: psycopg.Connection, meter, rounds: int, name: str, actor_id: int,
+                                   run) -> dict[str, dict]:
+    """A write by actor_id measured with the notification triggers and without, taking turns for
+    `rounds` rounds (the machine's drift falls on both alike); each one's median round."""
     names = (name, f"{name}_without_notifications")
     measured: dict[str, list[dict]] = {n: [] for n in names}
+    bench_queries.bench_sync_notifications(db, actor_id=actor_id)  # whatever an interrupted run left
     for _ in range(rounds):
         for n in names:
-            with notifications_written(db, n):
+            with notifications_written(db, n, actor_id):
                 measured[n].append(meter.measure(run))
     return {n: median_round(m) for n, m in measured.items()}
 
@@ -620,7 +624,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         like = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/like", db, headers=like_headers)
         unlike = statements_of(app.port, cookie, "POST", f"/posts/{post_id}/unlike", db, headers=like_headers)
         script = LIKE_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token}
-        measured = with_and_without_notifications(db, meter, args.rounds, "like_unlike", lambda: wrk(
+        measured = with_and_without_notifications(db, meter, args.rounds, "like_unlike", viewer["id"], lambda: wrk(
             app.port, "/", args.duration, args.connections, script=script, workdir=out))
         for name, lu in measured.items():
             lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
@@ -635,7 +639,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
                                 headers={**like_headers, "Content-Type": "application/x-www-form-urlencoded"})
         script = COMMENT_LUA % {"posts": ", ".join(map(str, like_posts)), "cookie": cookie, "token": token,
                                 "body": body}
-        measured = with_and_without_notifications(db, meter, args.rounds, "comment_add", lambda: wrk(
+        measured = with_and_without_notifications(db, meter, args.rounds, "comment_add", viewer["id"], lambda: wrk(
             app.port, "/", args.duration, args.connections, script=script, workdir=out))
         for name, added in measured.items():
             results["pages"][name] = {**counted, **added}
@@ -645,7 +649,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         follow = statements_of(app.port, cookie, "POST", f"{follow_path}/follow", db, headers=like_headers)
         unfollow = statements_of(app.port, cookie, "POST", f"{follow_path}/unfollow", db, headers=like_headers)
         script = FOLLOW_LUA % {"username": follow_target["username"], "cookie": cookie, "token": token}
-        measured = with_and_without_notifications(db, meter, args.rounds, "follow_unfollow", lambda: wrk(
+        measured = with_and_without_notifications(db, meter, args.rounds, "follow_unfollow", viewer["id"], lambda: wrk(
             app.port, "/", args.duration, args.connections, script=script, workdir=out))
         for name, fu in measured.items():
             fu["round_trips_per_s"] = round(fu["rps"] / 2, 1)
