@@ -29,9 +29,10 @@ class SessionRepository:
                             next_token_hash=next_token_hash, touch_seconds=touch_seconds,
                             rotate_seconds=rotate_seconds)
 
-    def active(self, user_id: int) -> list[ActiveSession]:
-        """An account's live sessions, most recently seen first."""
-        return fetch_records(self.conn, queries.get_active_user_sessions, ActiveSession, user_id=user_id)
+    def active(self, user_id: int, limit: int) -> list[ActiveSession]:
+        """An account's live sessions, most recently seen first, at most `limit`."""
+        return fetch_records(self.conn, queries.get_active_user_sessions, ActiveSession, user_id=user_id,
+                             limit=limit)
 
     def revoke(self, user_id: int, session_id: int) -> bool:
         """End one of the account's sessions; False when it was not a live one of theirs."""

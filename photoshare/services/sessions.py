@@ -22,6 +22,9 @@ from photoshare.models import ActiveSession, SessionUserRow
 from photoshare.repositories import SessionRepository
 from photoshare.services.client_address import coarse_network
 
+# The sessions page lists the most recently seen ones; "log out everywhere else" ends all the rest.
+SESSIONS_LISTED = 50
+
 
 class SessionPolicy(NamedTuple):
     """How long sessions last (seconds), with and without "remember me"."""
@@ -89,9 +92,11 @@ def end_others(conn: psycopg.Connection, user_id: int, keep_id: int | None) -> N
         SessionRepository(conn).revoke_others(user_id, keep_id)
 
 
-def active(conn: psycopg.Connection, user_id: int) -> list[ActiveSession]:
-    """The account's live sessions, most recently seen first."""
-    return SessionRepository(conn).active(user_id)
+def active(conn: psycopg.Connection, user_id: int) -> tuple[list[ActiveSession], bool]:
+    """The account's live sessions, most recently seen first, at most SESSIONS_LISTED of them, and
+    whether it has more (a script that logs in over and over must not make the page unbounded)."""
+    listed = SessionRepository(conn).active(user_id, SESSIONS_LISTED + 1)
+    return listed[:SESSIONS_LISTED], len(listed) > SESSIONS_LISTED
 
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),

@@ -203,3 +203,25 @@ def test_revoking_needs_the_csrf_token(app, alice_client):
     AuthActions(other).login("alice")
     assert alice_client.post("/settings/sessions/revoke-others").status_code == 400
     assert is_logged_in(other)
+
+
+def test_the_page_lists_the_fifty_most_recent_sessions_and_log_out_everywhere_else_ends_them_all(app, alice_client,
+                                                                                                   db):
+    # A script that logged in 80 times from elsewhere, each an older session than this browser's.
+    db.execute("""
+        INSERT INTO user_session (user_id, token_hash, remember, device, idle_timeout, expires_at, last_seen_at)
+        SELECT u.id, sha256(('script ' || n)::bytea), false, 'A script', interval '12 hours',
+               now() + interval '12 hours', now() - n * interval '1 second'
+        FROM users u, generate_series(1, 80) n WHERE u.username = 'alice'""")
+    html = sessions_page(alice_client)
+    items = session_items(html)
+    assert len(items) == 50 and items[0][0] == "true"  # this browser's, the most recently seen
+    assert "50 most recently used; there are more" in html
+    response = alice_client.post("/settings/sessions/revoke-others",
+                                 data={"csrf_token": csrf_token(alice_client, SETTINGS)})
+    assert response.status_code == 302
+    live = db.execute("SELECT count(*) AS n FROM user_session s JOIN users u ON u.id = s.user_id "
+                      "WHERE u.username = 'alice' AND s.revoked_at IS NULL").fetchone()["n"]
+    assert live == 1 and is_logged_in(alice_client)
+    html = sessions_page(alice_client)
+    assert len(session_items(html)) == 1 and "there are more" not in html

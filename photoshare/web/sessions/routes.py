@@ -14,7 +14,8 @@ bp = Blueprint("sessions", __name__, url_prefix="/settings/sessions")
 @login_required
 def index():
     """The live sessions, most recently seen first; this browser's is marked."""
-    return render_template("sessions/index.html", sessions=sessions.active(get_conn(), current_user.id),
+    listed, more = sessions.active(get_conn(), current_user.id)
+    return render_template("sessions/index.html", sessions=listed, more=more, listed_max=sessions.SESSIONS_LISTED,
                            current_id=current_user.session_id)
 
 

@@ -41,11 +41,12 @@ LEFT JOIN LATERAL (SELECT sum(unread_notification_count) AS unread
                    FROM profile_counter_delta WHERE user_id = u.id) d ON true;
 
 -- name: get_active_user_sessions
--- An account's live sessions, most recently seen first (/settings/sessions).
+-- An account's live sessions, most recently seen first, at most :limit (/settings/sessions).
 SELECT id, device, network, remember, created_at, last_seen_at, expires_at
 FROM user_session
 WHERE user_id = :user_id AND revoked_at IS NULL AND expires_at > now() AND last_seen_at + idle_timeout > now()
-ORDER BY last_seen_at DESC, id DESC;
+ORDER BY last_seen_at DESC, id DESC
+LIMIT :limit;
 
 -- name: revoke_user_session$
 -- End one of an account's sessions (log-out, or "log out" on the sessions page); returns its id.
