@@ -58,7 +58,7 @@ SECRET_KEY = "benchmark-only-secret-key"  # noqa: S105 - signs cookies of a thro
 APP = "bench.app:app"
 STATEMENT_BUDGET = {"logged_in_baseline": 1, "explore_page_1": 3, "explore_90pct": 3, "profile_heaviest": 3,
                     "post_most_liked": 3, "post_no_likes": 3, "post_50_comments": 3, "post_no_comments": 3,
-                    "landing": 3, "like_unlike": 8,
+                    "landing": 3, "settings_sessions": 3, "like_unlike": 8,
                     "follow_unfollow": 8, "comment_add": 3, "upload_12mp": 6,
                     "tag_popular_page_1": 3, "tag_popular_90pct": 3, "tag_rare": 3, "search_prefix": 3,
                     "search_misspelling": 3, "search_tag": 3,
@@ -589,6 +589,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
             "post_50_comments": f"/posts/{most_commented['id']}",
             "post_no_comments": f"/posts/{uncommented['id']}",
             "landing": "/auth/login",
+            "settings_sessions": "/settings/sessions",
         }
         pages.update({"tag_popular_page_1": f"/tags/{popular_tag['name']}",
                       "tag_popular_90pct": f"/tags/{popular_tag['name']}?before={tag_cursor}",
