@@ -376,6 +376,14 @@ def with_and_without_notifications(db: psycopg.Connection, meter, rounds: int, n
     return {n: median_round(m) for n, m in measured.items()}
 
 
+def round_trip_row(do: dict, undo: dict, measured: dict) -> dict:
+    """A row for a script that alternates two requests (like and unlike): their statements counted
+    together, the worse status, and round trips per second beside requests per second."""
+    return {"status": max(do["status"], undo["status"]), "statements": do["statements"] + undo["statements"],
+            "queries": do["queries"] + undo["queries"], **measured,
+            "round_trips_per_s": round(measured["rps"] / 2, 1)}
+
+
 def median_round(measured: list[dict]) -> dict:
     """The round with the median req/s, every round's req/s, and the median CPU per request."""
     ranked = sorted(measured, key=lambda r: r["rps"])
@@ -628,10 +636,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         measured = with_and_without_notifications(db, meter, args.rounds, "like_unlike", viewer["id"], lambda: wrk(
             app.port, "/", args.duration, args.connections, script=script, workdir=out))
         for name, lu in measured.items():
-            lu["round_trips_per_s"] = round(lu["rps"] / 2, 1)
-            results["pages"][name] = {"status": max(like["status"], unlike["status"]),
-                                      "statements": like["statements"] + unlike["statements"],
-                                      "queries": like["queries"] + unlike["queries"], **lu}
+            results["pages"][name] = round_trip_row(like, unlike, lu)
 
         # Adding a comment (the script's request), on the posts the likes went to; taken back after.
         since = bench_queries.bench_now(db)
@@ -653,10 +658,7 @@ def run(args, out: Path, url: str, servers: list, pg_pid: int | None = None) -> 
         measured = with_and_without_notifications(db, meter, args.rounds, "follow_unfollow", viewer["id"], lambda: wrk(
             app.port, "/", args.duration, args.connections, script=script, workdir=out))
         for name, fu in measured.items():
-            fu["round_trips_per_s"] = round(fu["rps"] / 2, 1)
-            results["pages"][name] = {"status": max(follow["status"], unfollow["status"]),
-                                      "statements": follow["statements"] + unfollow["statements"],
-                                      "queries": follow["queries"] + unfollow["queries"], **fu}
+            results["pages"][name] = round_trip_row(follow, unfollow, fu)
         # The target ends unfollowed (an even number of requests, or not): leave it as found.
         request("POST", app.port, f"{follow_path}/unfollow", b"", {"Cookie": cookie, **like_headers})
 
