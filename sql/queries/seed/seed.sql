@@ -24,47 +24,43 @@ ALTER TABLE posts DISABLE TRIGGER posts_profile_counters;
 ALTER TABLE follow DISABLE TRIGGER follow_profile_counters;
 ALTER TABLE comment DISABLE TRIGGER comment_post_count;
 ALTER TABLE post_hashtag DISABLE TRIGGER post_hashtag_count;
-ALTER TABLE post_hashtag DROP CONSTRAINT post_hashtag_post_id_fkey,
-                         DROP CONSTRAINT post_hashtag_hashtag_id_fkey,
-                         DROP CONSTRAINT post_hashtag_pkey;
-DROP INDEX post_hashtag_hashtag_id_created_at_idx;
 -- Notifications are derived from the loaded rows in one statement (derive_seed_notifications).
 ALTER TABLE like_post DISABLE TRIGGER like_post_notification;
 ALTER TABLE follow DISABLE TRIGGER follow_notification;
 ALTER TABLE comment DISABLE TRIGGER comment_notification;
 ALTER TABLE notification DISABLE TRIGGER notification_unread_added;
-ALTER TABLE notification DROP CONSTRAINT notification_recipient_id_fkey,
-                         DROP CONSTRAINT notification_actor_id_fkey,
-                         DROP CONSTRAINT notification_post_id_fkey,
-                         DROP CONSTRAINT notification_comment_id_fkey;
-DROP INDEX notification_recipient_id_created_at_idx;
-DROP INDEX notification_post_id_kind_created_at_idx;
-DROP INDEX notification_actor_id_idx;
-DROP INDEX notification_like_key;
-DROP INDEX notification_follow_key;
-DROP INDEX notification_caption_mention_key;
-DROP INDEX notification_comment_id_recipient_id_key;
-ALTER TABLE timeline DROP CONSTRAINT timeline_user_id_fkey,
-                     DROP CONSTRAINT timeline_post_id_fkey,
-                     DROP CONSTRAINT timeline_pkey;
-DROP INDEX timeline_post_id_idx;
-ALTER TABLE follow DROP CONSTRAINT follow_follower_id_fkey,
-                   DROP CONSTRAINT follow_followee_id_fkey,
-                   DROP CONSTRAINT follow_follower_id_followee_id_key;
-DROP INDEX follow_followee_id_created_at_idx;
-DROP INDEX follow_follower_id_created_at_idx;
-ALTER TABLE comment DROP CONSTRAINT comment_post_id_fkey,
-                    DROP CONSTRAINT comment_user_id_fkey;
-DROP INDEX comment_post_id_created_at_id_idx;
-DROP INDEX comment_user_id_idx;
-ALTER TABLE like_post DROP CONSTRAINT like_post_user_id_fkey,
-                      DROP CONSTRAINT like_post_post_id_fkey,
-                      DROP CONSTRAINT like_post_user_id_post_id_key;
-DROP INDEX like_post_post_id_created_at_idx;
-ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey,
-                  DROP CONSTRAINT posts_image_key;
-DROP INDEX posts_created_at_id_idx;
-DROP INDEX posts_user_id_created_at_id_idx;
+-- The foreign keys, keys and indexes of the tables loaded in bulk, kept as the DDL that puts
+-- them back (finish_seed_load runs it), then dropped. A key another table's foreign key refers to
+-- stays (posts and comment keep their primary keys).
+CREATE TEMPORARY TABLE seed_deferred_ddl ON COMMIT DROP AS
+WITH loaded (rel) AS (
+    VALUES ('posts'::regclass), ('like_post'::regclass), ('follow'::regclass), ('timeline'::regclass),
+           ('comment'::regclass), ('post_hashtag'::regclass), ('notification'::regclass)
+)
+SELECT CASE c.contype WHEN 'f' THEN 1 ELSE 2 END AS drop_order,
+       CASE c.contype WHEN 'f' THEN 2 ELSE 1 END AS create_order,
+       format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname) AS drop_ddl,
+       format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+              pg_get_constraintdef(c.oid)) AS create_ddl
+FROM pg_constraint c
+JOIN loaded ON loaded.rel = c.conrelid
+WHERE c.contype = 'f'
+   OR (c.contype IN ('p', 'u')
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+UNION ALL
+SELECT 3, 1, format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+JOIN loaded ON loaded.rel = i.indrelid
+WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid);
+DO $$
+DECLARE
+    ddl text;
+BEGIN
+    FOR ddl IN SELECT drop_ddl FROM seed_deferred_ddl ORDER BY drop_order LOOP
+        EXECUTE ddl;
+    END LOOP;
+END;
+$$;
 
 -- name: copy_users!
 -- COPY target for users (explicit ids, so posts and likes can refer to them).
@@ -135,62 +131,19 @@ FROM (SELECT recipient_id, count(*) AS unread FROM notification WHERE read_at IS
 WHERE pr.user_id = n.recipient_id;
 
 -- name: finish_seed_load#
--- Put back exactly what prepare_seed_load took off (same names and definitions as
--- sql/schema.sql); adding the foreign keys validates every row. Then move the identity
+-- Put back exactly what prepare_seed_load took off, from the definitions it kept: keys and
+-- indexes first, then the foreign keys (adding one validates every row). Then move the identity
 -- sequences past the explicit ids.
-ALTER TABLE posts ADD CONSTRAINT posts_image_key UNIQUE (image);
-CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC);
-CREATE INDEX posts_user_id_created_at_id_idx ON posts (user_id, created_at DESC, id DESC);
-ALTER TABLE posts ADD CONSTRAINT posts_user_id_fkey
-    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE like_post ADD CONSTRAINT like_post_user_id_post_id_key UNIQUE (user_id, post_id);
-CREATE INDEX like_post_post_id_created_at_idx ON like_post (post_id, created_at DESC, id DESC);
-ALTER TABLE like_post ADD CONSTRAINT like_post_user_id_fkey
-    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE like_post ADD CONSTRAINT like_post_post_id_fkey
-    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
-ALTER TABLE follow ADD CONSTRAINT follow_follower_id_followee_id_key UNIQUE (follower_id, followee_id);
-CREATE INDEX follow_followee_id_created_at_idx ON follow (followee_id, created_at DESC, id DESC);
-CREATE INDEX follow_follower_id_created_at_idx ON follow (follower_id, created_at DESC, id DESC);
-ALTER TABLE follow ADD CONSTRAINT follow_follower_id_fkey
-    FOREIGN KEY (follower_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE follow ADD CONSTRAINT follow_followee_id_fkey
-    FOREIGN KEY (followee_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE timeline ADD CONSTRAINT timeline_pkey PRIMARY KEY (user_id, post_created_at, post_id);
-CREATE INDEX timeline_post_id_idx ON timeline (post_id);
-ALTER TABLE timeline ADD CONSTRAINT timeline_user_id_fkey
-    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE timeline ADD CONSTRAINT timeline_post_id_fkey
-    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
-CREATE INDEX comment_post_id_created_at_id_idx ON comment (post_id, created_at, id);
-CREATE INDEX comment_user_id_idx ON comment (user_id);
-ALTER TABLE comment ADD CONSTRAINT comment_post_id_fkey
-    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
-ALTER TABLE comment ADD CONSTRAINT comment_user_id_fkey
-    FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_pkey PRIMARY KEY (post_id, hashtag_id);
-CREATE INDEX post_hashtag_hashtag_id_created_at_idx ON post_hashtag (hashtag_id, post_created_at, post_id);
-ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_post_id_fkey
-    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
-ALTER TABLE post_hashtag ADD CONSTRAINT post_hashtag_hashtag_id_fkey
-    FOREIGN KEY (hashtag_id) REFERENCES hashtag (id) ON DELETE CASCADE;
+DO $$
+DECLARE
+    ddl text;
+BEGIN
+    FOR ddl IN SELECT create_ddl FROM seed_deferred_ddl ORDER BY create_order LOOP
+        EXECUTE ddl;
+    END LOOP;
+END;
+$$;
 ALTER TABLE post_hashtag ENABLE TRIGGER post_hashtag_count;
-CREATE INDEX notification_recipient_id_created_at_idx ON notification (recipient_id, created_at DESC, id DESC);
-CREATE INDEX notification_post_id_kind_created_at_idx ON notification (post_id, kind, created_at DESC, id DESC);
-CREATE INDEX notification_actor_id_idx ON notification (actor_id);
-CREATE UNIQUE INDEX notification_like_key ON notification (post_id, actor_id) WHERE kind = 'like';
-CREATE UNIQUE INDEX notification_follow_key ON notification (recipient_id, actor_id) WHERE kind = 'follow';
-CREATE UNIQUE INDEX notification_caption_mention_key ON notification (post_id, recipient_id)
-    WHERE kind = 'mention' AND comment_id IS NULL;
-CREATE UNIQUE INDEX notification_comment_id_recipient_id_key ON notification (comment_id, recipient_id);
-ALTER TABLE notification ADD CONSTRAINT notification_recipient_id_fkey
-    FOREIGN KEY (recipient_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE notification ADD CONSTRAINT notification_actor_id_fkey
-    FOREIGN KEY (actor_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE notification ADD CONSTRAINT notification_post_id_fkey
-    FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
-ALTER TABLE notification ADD CONSTRAINT notification_comment_id_fkey
-    FOREIGN KEY (comment_id) REFERENCES comment (id) ON DELETE CASCADE;
 ALTER TABLE like_post ENABLE TRIGGER like_post_notification;
 ALTER TABLE follow ENABLE TRIGGER follow_notification;
 ALTER TABLE comment ENABLE TRIGGER comment_notification;
