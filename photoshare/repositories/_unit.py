@@ -1,5 +1,6 @@
 """Guards that keep writes inside the caller's unit of work, and text PostgreSQL can hold."""
 
+import re
 from contextlib import contextmanager
 
 import psycopg
@@ -20,6 +21,11 @@ def savepoint(conn: psycopg.Connection):
         yield
 
 
+# NUL and the UTF-16 surrogates (which UTF-8 cannot encode): text PostgreSQL cannot hold.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def storable(text: str) -> bool:
-    """Whether PostgreSQL text can hold this string: a NUL cannot be stored, so it matches nothing."""
-    return "\x00" not in text
+    """Whether PostgreSQL text can hold this string (no NUL, no lone surrogate); what it cannot
+    hold matches nothing, so a look-up for it need not ask."""
+    return _UNSTORABLE.search(text) is None

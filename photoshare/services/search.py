@@ -16,6 +16,7 @@ import psycopg
 
 from photoshare.models import AccountMatch, TagMatch
 from photoshare.repositories import SearchRepository
+from photoshare.repositories._unit import storable
 from photoshare.tokens import is_tag, tag_key
 
 QUERY_MAX = 100  # characters; a longer query finds nothing (no name is that long)
@@ -45,18 +46,13 @@ def prefix_end(prefix: str) -> str:
     return prefix + "\U0010ffff"  # only U+10FFFF: nothing real sorts after this
 
 
-def _storable(text: str) -> bool:
-    """Whether PostgreSQL text can hold this (no NUL, no lone surrogate)."""
-    return "\x00" not in text and not any(ord(ch) in _SURROGATES for ch in text)
-
-
 def search(conn: psycopg.Connection, text: str) -> SearchResults:
     """The accounts and tags `text` finds: names starting with it first, then similar names; at most
     RESULTS_MAX of each."""
     query = unicodedata.normalize("NFC", text).strip()
     if len(query) > QUERY_MAX:
         return SearchResults([], [], too_long=True)
-    if not query or not _storable(query):
+    if not query or not storable(query):
         return SearchResults([], [])
     repository = SearchRepository(conn)
     accounts, tags = [], []
