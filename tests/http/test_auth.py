@@ -7,7 +7,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.support.actions import CSRF_RE, PASSWORD, SEEDED_HASH, AuthActions, csrf_token, running_app, seed_user
+from photoshare.services.sessions import token_hash
+from tests.support.actions import CSRF_RE, PASSWORD, SEEDED_HASH, AuthActions, csrf_token, running_app, seed_user, user_id
 
 
 def users(db):
@@ -321,7 +322,7 @@ def test_without_remember_me_the_cookie_ends_with_the_browser(alice):
     assert "Expires=" not in set_cookie_headers(alice.login())["session"]
 
 
-def test_session_is_renewed_at_login(alice):
+def test_session_is_renewed_at_login(alice, db):
     with alice.client.session_transaction() as session:
         session["planted"] = "by an attacker"
     before = alice.client.get_cookie("session").value
@@ -329,8 +330,12 @@ def test_session_is_renewed_at_login(alice):
     assert alice.client.get_cookie("session").value != before
     with alice.client.session_transaction() as session:
         assert "planted" not in session
-        # A random token, not the user's id.
-        assert len(session["_user_id"]) >= 43 and not session["_user_id"].startswith("1")
+        token = session["_user_id"]
+    # A random token whose hash names alice's live session, not the user's id.
+    alice_id = user_id(db, "alice")
+    assert len(token) >= 43 and token != str(alice_id)
+    assert db.execute("SELECT user_id FROM user_session WHERE token_hash = %s AND revoked_at IS NULL",
+                      (token_hash(token),)).fetchone() == {"user_id": alice_id}
 
 
 # --- throttling ---------------------------------------------------------------------------------
