@@ -36,11 +36,12 @@ class PostRepository:
         found = fetch_records(self.conn, queries.get_post_by_id, Post, id=post_id, viewer_id=viewer_id)
         return found[0] if found else None
 
-    def update_text(self, post_id: int, user_id: int, caption: str, alt_text: str) -> bool:
-        """Edit the author's own post; False when there is no such post of theirs."""
+    def update_text(self, post_id: int, user_id: int, caption: str, alt_text: str) -> str | None:
+        """Edit the author's own post; returns the caption it replaced, None when there is no such
+        post of theirs."""
         require_unit_of_work(self.conn)
         return queries.update_post_text(self.conn, id=post_id, user_id=user_id,
-                                        caption=caption, alt_text=alt_text) is not None
+                                        caption=caption, alt_text=alt_text)
 
     def delete(self, post_id: int, user_id: int) -> str | None:
         """Delete the author's own post; returns its media key, or None when nothing matched."""

@@ -45,15 +45,16 @@ def publish_post(conn: psycopg.Connection, store: MediaStore, author_id: int, im
     return post_id
 
 
-def edit_post(conn: psycopg.Connection, post_id: int, author_id: int, caption: str, alt_text: str,
-              old_caption: str = "") -> bool:
+def edit_post(conn: psycopg.Connection, post_id: int, author_id: int, caption: str, alt_text: str) -> bool:
     """Change the author's own post's caption and alt text, its tags to the new caption's and its
     mention notifications to the new caption's mentions, in one transaction; False when there is no
     such post of theirs."""
     with conn.transaction():
-        if not PostRepository(conn).update_text(post_id, author_id, caption, alt_text):
+        old_caption = PostRepository(conn).update_text(post_id, author_id, caption, alt_text)
+        if old_caption is None:
             return False
-        # The UPDATE holds the post's row: two edits of one post sync their tags one after the other.
+        # The UPDATE holds the post's row: two edits of one post sync their tags and mentions one
+        # after the other, each against the caption the other left.
         HashtagRepository(conn).set_post_tags(post_id, hashtags(caption))
         notify_caption_mentions(conn, post_id, author_id, caption, old_caption)
     return True

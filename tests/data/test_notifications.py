@@ -20,9 +20,10 @@ from photoshare.repositories import (
     UserRepository,
 )
 from photoshare.services.follows import follow_account, unfollow_account
-from photoshare.services.notifications import notify_caption_mentions, notify_comment_mentions
+from photoshare.services.notifications import notify_comment_mentions
+from photoshare.services.posts import edit_post
 from photoshare.services.sessions import token_hash
-from tests.support.actions import seed_posts, seed_user
+from tests.support.actions import seed_posts, seed_user, wait_until_blocked
 
 
 def rows(db, recipient_id) -> list[tuple]:
@@ -65,10 +66,8 @@ def comment(conn, post_id, user_id, username, body):
     return added.id
 
 
-def caption(conn, post_id, author_id, text, old=""):
-    with conn.transaction():
-        PostRepository(conn).update_text(post_id, author_id, text, "")
-        notify_caption_mentions(conn, post_id, author_id, text, old)
+def caption(conn, post_id, author_id, text):
+    assert edit_post(conn, post_id, author_id, text, "")
 
 
 def page(conn, user_id, before=None, limit=21, mark=20):
@@ -83,6 +82,24 @@ def people(db):
     [post] = seed_posts(db, alice, 1)
     return alice, bob, carol, post
 
+
+
+def test_of_two_racing_edits_the_later_sets_the_mentions_against_the_caption_the_earlier_left(
+        database_url, db, people):
+    # Both edits were opened on the caption without mentions; the first adds @bob. The second, which
+    # waits for the first's row lock, must take that mention away again: what it replaces is read
+    # under the lock, not from the form's earlier read.
+    alice, bob, carol, post = people
+    with (psycopg.connect(database_url, autocommit=True) as first,
+          psycopg.connect(database_url, autocommit=True) as second, ThreadPoolExecutor(1) as pool):
+        with first.transaction():
+            assert edit_post(first, post, alice, "for @bob", "")
+            later = pool.submit(edit_post, second, post, alice, "for nobody", "")
+            wait_until_blocked(db)
+        assert later.result(timeout=30)
+    assert db.execute("SELECT caption FROM posts WHERE id = %s", (post,)).fetchone()["caption"] == "for nobody"
+    assert rows(db, bob) == []
+    assert badge(database_url, bob) == 0
 
 def test_each_kind_is_notified_once_to_the_right_person(conn, db, database_url, people):
     alice, bob, carol, post = people
@@ -120,7 +137,7 @@ def test_undoing_the_action_removes_its_notification_and_its_count(conn, db, dat
     unfollow_account(conn, bob, "alice")
     with conn.transaction():
         CommentRepository(conn).delete(remark, bob)
-    caption(conn, post, alice, "for @bob only", old="for @carol and @bob")
+    caption(conn, post, alice, "for @bob only")
     assert rows(db, alice) == []
     assert rows(db, carol) == []
     assert rows(db, bob) == [("mention", "alice", post, None)]  # kept, not notified twice

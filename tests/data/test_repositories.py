@@ -229,8 +229,8 @@ def test_add_get_update_delete_post(conn, db):
     assert (got.author, got.caption, got.like_count, got.liked, got.image_width) == ("alice", "first", 0, False, 800)
     db.execute("UPDATE posts SET updated_at = now() - interval '1 hour' WHERE id = %s", (post.id,))
     with conn.transaction():
-        assert not posts.update_text(post.id, bob.id, "hijack", "")  # not Bob's post
-        assert posts.update_text(post.id, alice.id, "edited", "a cat")
+        assert posts.update_text(post.id, bob.id, "hijack", "") is None  # not Bob's post
+        assert posts.update_text(post.id, alice.id, "edited", "a cat") == "first"  # the caption replaced
     row = db.execute("SELECT caption, alt_text, updated_at > created_at AS moved FROM posts WHERE id = %s",
                      (post.id,)).fetchone()
     assert row == {"caption": "edited", "alt_text": "a cat", "moved": True}

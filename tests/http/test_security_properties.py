@@ -73,7 +73,7 @@ def test_post_text_round_trips_exactly(conn, caption, alt_text):
                   alt_text=alt_text)
         post = posts.get(post_id)
         assert (post.caption, post.alt_text) == (caption, alt_text)
-        assert posts.update_text(post_id, owner, alt_text, caption[:1000])
+        assert posts.update_text(post_id, owner, alt_text, caption[:1000]) == caption
         row = conn.execute("SELECT caption, alt_text FROM posts WHERE id = %s", [post_id]).fetchone()
         assert row == {"caption": alt_text, "alt_text": caption[:1000]}
 

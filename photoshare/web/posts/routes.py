@@ -132,8 +132,7 @@ def edit(post_id: int):
         abort(403)
     form = EditPostForm(data={"caption": post.caption, "alt_text": post.alt_text})
     if form.validate_on_submit():
-        if not edit_post(get_conn(), post_id, current_user.id, form.caption.data, form.alt_text.data,
-                         old_caption=post.caption):
+        if not edit_post(get_conn(), post_id, current_user.id, form.caption.data, form.alt_text.data):
             abort(404)
         flash("Your post is updated.", "success")
         return redirect(url_for("posts.show", post_id=post_id))

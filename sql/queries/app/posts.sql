@@ -15,11 +15,14 @@ LEFT JOIN LATERAL (SELECT l.post_id FROM like_post l
                    WHERE l.user_id = :viewer_id AND l.post_id = pv.id LIMIT 1) viewer_like ON true
 WHERE pv.id = :id;
 
--- name: update_post_text^
--- Edit caption and alt text; only the author's own post matches.
-UPDATE posts SET caption = :caption, alt_text = :alt_text
-WHERE id = :id AND user_id = :user_id
-RETURNING id;
+-- name: update_post_text$
+-- Edit caption and alt text; only the author's own post matches. Returns the caption it replaced,
+-- read under the row's lock (so of the latest committed edit, not of an earlier read), or NULL
+-- when nothing matched.
+UPDATE posts p SET caption = :caption, alt_text = :alt_text
+FROM (SELECT id, caption FROM posts WHERE id = :id AND user_id = :user_id FOR NO KEY UPDATE) AS replaced
+WHERE p.id = replaced.id
+RETURNING replaced.caption;
 
 -- name: delete_post$
 -- Delete the author's own post (likes cascade) and return its media key.
