@@ -8,7 +8,16 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from photoshare.services.sessions import token_hash
-from tests.support.actions import CSRF_RE, PASSWORD, SEEDED_HASH, AuthActions, csrf_token, running_app, seed_user, user_id
+from tests.support.actions import (
+    CSRF_RE,
+    PASSWORD,
+    SEEDED_HASH,
+    AuthActions,
+    csrf_token,
+    running_app,
+    seed_user,
+    user_id,
+)
 
 
 def users(db):
