@@ -65,3 +65,30 @@ def test_a_removal_racing_the_accounts_deletion_waits_for_it_instead_of_deadlock
     left = db.execute("SELECT (SELECT count(*) FROM like_post) + (SELECT count(*) FROM comment)"
                       " + (SELECT count(*) FROM follow) AS n").fetchone()
     assert left["n"] == 0
+
+
+def test_a_post_author_deleting_a_comment_waits_for_the_deletion_of_its_writers_account(db, database_url):
+    # The writer's deletion removes the comment and its notifications by cascades, in an order that
+    # is the catalog's, not ours; the author's comment deletion removes the same rows. It takes the
+    # writer's account first, so it waits before holding any of them (and then finds nothing).
+    alice, bob = seed_user(db, "alice"), seed_user(db, "bob")
+    (post_id,) = seed_posts(db, alice, 1)
+    comment_id = db.execute("INSERT INTO comment (post_id, user_id, body) VALUES (%s, %s, 'hi')"
+                            " RETURNING id", (post_id, bob)).fetchone()["id"]
+    assert db.execute("SELECT count(*) AS n FROM notification").fetchone()["n"] == 1  # alice's
+
+    def author_deletes_the_comment():
+        with psycopg.connect(database_url, autocommit=True) as conn, conn.transaction():
+            return CommentRepository(conn).delete(comment_id, alice)
+
+    with psycopg.connect(database_url, autocommit=True) as deleter, ThreadPoolExecutor(1) as pool:
+        users = UserRepository(deleter)
+        with deleter.transaction():
+            users.lock_for_deletion(bob)
+            removed = pool.submit(author_deletes_the_comment)
+            wait_until_blocked(db)
+            assert users.delete(bob)
+        assert removed.result(timeout=30) is None  # the deletion took the comment
+    assert db.execute("SELECT (SELECT count(*) FROM comment) + (SELECT count(*) FROM notification) AS n"
+                      ).fetchone()["n"] == 0
+    assert db.execute("SELECT comment_count FROM post_view WHERE id = %s", (post_id,)).fetchone()["comment_count"] == 0

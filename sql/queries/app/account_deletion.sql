@@ -5,7 +5,7 @@
 --   3. the account's posts: likes, unlikes and comment deletions take the post before anything
 --      else of it;
 --   4. the account's users row: from here its own likes and sessions wait, and so do follows
---      and unfollows of it (they take the row first);
+--      and unfollows of it and deletions of its comments (they take the row first);
 --   5. the posts it liked, whose counters the deletion changes;
 -- then the DELETE, whose cascades and triggers touch only rows already held.
 

@@ -31,13 +31,18 @@ SELECT comment_count FROM post_view WHERE id = :post_id;
 
 -- name: delete_comment$
 -- Delete a comment if the user wrote it or wrote its post; returns the post's id, NULL when not.
--- The post is share-locked first, as delete_like does: a post deletion then never holds the post
--- while waiting for this comment (whose comment_post_count trigger may wait for the post).
+-- The post, then the comment's writer, are share-locked first, in the order an account deletion
+-- takes them (account_deletion.sql), so the deletion of either account never holds what this
+-- needs while waiting for this comment: the post's (its comment_post_count trigger may wait for
+-- it), or the writer's (whose cascades delete this comment's notifications, as this does).
 DELETE FROM comment c
-USING (SELECT p.id, p.user_id FROM posts p
-       WHERE p.id = (SELECT post_id FROM comment WHERE id = :id)
-       FOR KEY SHARE) p
-WHERE c.id = :id AND p.id = c.post_id AND (c.user_id = :user_id OR p.user_id = :user_id)
+USING (SELECT c0.id, p.user_id AS post_author_id
+       FROM comment c0
+       JOIN posts p ON p.id = c0.post_id
+       JOIN users writer ON writer.id = c0.user_id
+       WHERE c0.id = :id
+       FOR KEY SHARE OF p, writer) held
+WHERE c.id = held.id AND (c.user_id = :user_id OR held.post_author_id = :user_id)
 RETURNING c.post_id;
 
 -- name: get_comment_owners^
