@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.support.children import ending_with_parent
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,13 +40,14 @@ class AppServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="photoshare-gunicorn-", suffix=".log", delete=False)
         full_env = {**os.environ, **env}
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(ending_with_parent(
             [sys.executable, "-m", "gunicorn", *(["--config", config] if config else []),
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"],
+             "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"]),
             cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.job_worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
-                                           cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.job_worker = subprocess.Popen(
+            ending_with_parent([sys.executable, "-m", "flask", "--app", "wsgi", "worker"]),
+            cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
         try:
             self._wait_ready()
         except BaseException:

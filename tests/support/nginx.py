@@ -13,6 +13,7 @@ from http.client import HTTPConnection, HTTPResponse
 from pathlib import Path
 
 from photoshare.config import PROJECT_ROOT
+from tests.support.children import ending_with_parent
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = PROJECT_ROOT / "deploy" / "nginx.conf"
@@ -70,8 +71,8 @@ class Nginx:
             site = _replace(site, old, new)
         (self.tmp / "photoshare.conf").write_text(site)
         (self.tmp / "nginx.conf").write_text(MAIN.format(tmp=self.tmp))
-        self.process = subprocess.Popen([NGINX, "-p", str(self.tmp), "-c", str(self.tmp / "nginx.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        argv = [NGINX, "-p", str(self.tmp), "-c", str(self.tmp / "nginx.conf")]
+        self.process = subprocess.Popen(ending_with_parent(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             self._wait_ready()
         except BaseException:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import testing.postgresql
 
+from tests.support.children import SETPRIV
+
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 UNPRIVILEGED = "nobody"
 # Every table a test may write to (follow and timeline go with users by CASCADE).
@@ -18,21 +20,20 @@ TABLES = ("comment, post_counter_delta, like_post, post_hashtag, hashtag_counter
           "login_throttle, procrastinate_jobs")
 
 
-def _wrapper(directory: Path, program: str, user: pwd.struct_passwd) -> str:
-    """A script that runs a PostgreSQL program as an unprivileged user (it refuses root)."""
+def _wrapper(directory: Path, program: str, user: pwd.struct_passwd | None) -> str:
+    """A script that runs a PostgreSQL program, as an unprivileged user when given one (PostgreSQL
+    refuses root), ending with the process that started it (SIGINT: a fast shutdown)."""
     path = directory / program
+    as_user = f"--reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups " if user else ""
     # exec: the wrapper's pid becomes the server's, so signals reach PostgreSQL itself.
-    path.write_text(
-        "#!/bin/sh\n"
-        f"exec setpriv --reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups "
-        f"{PG_BIN / program} \"$@\"\n"
-    )
+    path.write_text(f"#!/bin/sh\nexec {SETPRIV} {as_user}--pdeathsig=INT {PG_BIN / program} \"$@\"\n")
     path.chmod(0o755)
     return str(path)
 
 
 def start_postgresql(base_dir: Path | None = None, extra_args: str = "") -> testing.postgresql.Postgresql:
-    """Start a server on a free port of 127.0.0.1; as root, its files belong to `nobody`.
+    """Start a server on a free port of 127.0.0.1 that ends with this process; as root, its files
+    belong to `nobody`.
 
     base_dir keeps the data between runs (the benchmark's --reuse); by default a temporary folder.
     """
@@ -43,19 +44,17 @@ def start_postgresql(base_dir: Path | None = None, extra_args: str = "") -> test
               "postgres_args": "-h 127.0.0.1 -F -c logging_collector=off -c fsync=off "
                                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
                                + extra_args}
+    user = None
     if os.geteuid() == 0:
         user = pwd.getpwnam(UNPRIVILEGED)
         base_dir.chmod(0o755)
         for sub in ("data", "tmp"):
             (base_dir / sub).mkdir(mode=0o700, exist_ok=True)
             os.chown(base_dir / sub, user.pw_uid, user.pw_gid)
-        bin_dir = base_dir / "bin"
-        bin_dir.mkdir(exist_ok=True)
-        kwargs["initdb"] = _wrapper(bin_dir, "initdb", user)
-        kwargs["postgres"] = _wrapper(bin_dir, "postgres", user)
-    else:
-        kwargs["initdb"] = str(PG_BIN / "initdb")
-        kwargs["postgres"] = str(PG_BIN / "postgres")
+    bin_dir = base_dir / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    kwargs["initdb"] = _wrapper(bin_dir, "initdb", user)
+    kwargs["postgres"] = _wrapper(bin_dir, "postgres", user)
     server = testing.postgresql.Postgresql(**kwargs)
     # base_dir was ours, so testing.postgresql will not remove it: we do, after stop().
     server._photoshare_base_dir = base_dir

@@ -25,6 +25,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tests.support.children import ending_with_parent
+
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 # weed puts each component's gRPC port at its HTTP port + 10000.
@@ -130,7 +132,7 @@ class SeaweedS3:
             return
         with open(self.log_file, "ab") as log:
             # A session of its own: a Ctrl-C in the terminal does not reach it mid-test.
-            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+            self.process = subprocess.Popen(ending_with_parent(self.command()), stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
         self._wait_until_ready()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 
 from photoshare.jobs.worker import run_worker
+from tests.support.children import ending_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -70,7 +71,8 @@ class WorkerProcess:
         self.database_url = env["DATABASE_URL"]
         self.log = tempfile.NamedTemporaryFile(prefix="photoshare-worker-", suffix=".log", delete=False)
         known = self._worker_ids()
-        self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT,
+        self.process = subprocess.Popen(ending_with_parent([sys.executable, "-m", "flask", "--app", "wsgi", "worker"]),
+                                        cwd=ROOT,
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             self.worker_id = wait_for(lambda: self._new_worker(known), timeout, 0.1, "the worker's start")

@@ -1,0 +1,67 @@
+"""A test run killed before its teardown runs (a CI timeout, a SIGKILL) leaves no server behind: the
+PostgreSQL and the S3 server it started end with it (tests/support/children.py)."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from photoshare.config import PROJECT_ROOT
+from tests.support.worker import wait_for
+
+# A run in miniature: start the servers, say where they are, die without any teardown.
+RUN = """
+import json, os, signal, sys, tempfile
+from pathlib import Path
+from tests.support.postgres_server import start_postgresql
+from tests.support.s3_server import SeaweedS3
+
+pg = start_postgresql()
+s3_dir = Path(tempfile.mkdtemp(prefix="photoshare-s3-"))
+s3 = SeaweedS3(s3_dir)
+s3.start()
+Path(sys.argv[1]).write_text(json.dumps({
+    "pids": [pg.child_process.pid, s3.process.pid],
+    "ports": [pg.dsn()["port"], s3.ports["s3"]],
+    "dirs": [str(pg._photoshare_base_dir), str(s3_dir)],
+}))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie (an orphan nobody reaps stays one)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_the_servers_of_a_killed_run_stop_by_themselves(tmp_path):
+    where = tmp_path / "servers.json"
+    run = subprocess.run([sys.executable, "-c", RUN, str(where)], cwd=PROJECT_ROOT, env=os.environ.copy(),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         timeout=180)
+    assert run.returncode == -signal.SIGKILL
+    servers = json.loads(where.read_text())
+    try:
+        wait_for(lambda: not any(map(_running, servers["pids"])), 30, 0.1, "the orphaned servers' exit")
+        assert not any(map(_listening, servers["ports"]))
+    finally:
+        for pid in filter(_running, servers["pids"]):
+            os.kill(pid, signal.SIGKILL)
+        for directory in servers["dirs"]:
+            shutil.rmtree(directory, ignore_errors=True)
