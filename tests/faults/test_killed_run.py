@@ -51,11 +51,14 @@ def _listening(port: int) -> bool:
 
 
 def test_the_servers_of_a_killed_run_stop_by_themselves(tmp_path):
-    where = tmp_path / "servers.json"
-    run = subprocess.run([sys.executable, "-c", RUN, str(where)], cwd=PROJECT_ROOT, env=os.environ.copy(),
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         timeout=180)
-    assert run.returncode == -signal.SIGKILL
+    where, log = tmp_path / "servers.json", tmp_path / "run.log"
+    # A run of its own: not the session's S3 credentials (weed mini would take them for its own).
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    # Output to a file, not a pipe: servers left running would hold a pipe open.
+    with log.open("wb") as output:
+        run = subprocess.run([sys.executable, "-c", RUN, str(where)], cwd=PROJECT_ROOT, env=env,
+                             stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, timeout=180)
+    assert run.returncode == -signal.SIGKILL, log.read_text()[-3000:]
     servers = json.loads(where.read_text())
     try:
         wait_for(lambda: not any(map(_running, servers["pids"])), 30, 0.1, "the orphaned servers' exit")
