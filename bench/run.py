@@ -37,6 +37,7 @@ from photoshare.pagination import Cursor
 from photoshare.services.search import RESULTS_MAX, prefix_end
 from photoshare.services.seed import DEMO_PASSWORD
 from photoshare.tokens import is_tag
+from tests.support.children import ending_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,9 +143,9 @@ class Server:
 
     def __init__(self, app: str, env: dict, workers: int):
         self.port = free_port()
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(ending_with_parent(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app]),
             cwd=ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -184,7 +185,8 @@ class Worker:
     """A job worker (`flask --app wsgi worker`) beside gunicorn, delivering posts to home timelines."""
 
     def __init__(self, env: dict):
-        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "worker"],
+        self.proc = subprocess.Popen(ending_with_parent([str(Path(sys.executable).parent / "flask"), "--app", "wsgi",
+                                                         "worker"]),
                                      cwd=ROOT, env=env, start_new_session=True,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

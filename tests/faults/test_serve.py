@@ -15,6 +15,7 @@ import pytest
 
 from photoshare.config import PROJECT_ROOT
 from photoshare.data.migrate import migration_files
+from tests.support.children import ending_with_parent
 
 START_SECONDS = 180
 STOP_SECONDS = 60
@@ -44,7 +45,7 @@ class Running:
 
     def __init__(self, argv: list[str], env: dict):
         self.lines: list[str] = []
-        self.process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+        self.process = subprocess.Popen(ending_with_parent(argv), cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
