@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.actions import (
     add_comment,
+    clear_of_utc_midnight,
     counting_statements,
     create_post,
     csrf_token,
@@ -21,6 +22,12 @@ BADGE_RE = re.compile(r'<a class="notifications" href="/notifications" data-unre
 ENTRY_RE = re.compile(r'<li class="notification" data-kind="(\w+)" data-unread="(true|false)" '
                       r'data-actor-count="(\d+)">')
 NEXT_RE = re.compile(r'<a rel="next" class="button" href="(/notifications\?before=[^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def one_utc_day():
+    """Every test here makes its likes within one UTC day (the page groups them by day)."""
+    clear_of_utc_midnight()
 
 
 def badge(client, path="/") -> int:

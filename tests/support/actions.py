@@ -4,7 +4,7 @@ import re
 import secrets
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -225,6 +225,15 @@ def counting_statements(monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(psycopg.Cursor, "execute", execute)
         yield seen
+
+
+def clear_of_utc_midnight(margin: float = 60) -> None:
+    """Wait, if need be, until the UTC day has more than `margin` seconds left: likes of a post are
+    grouped by UTC day, so a test that straddled midnight would see two groups where it made one."""
+    now = datetime.now(UTC)
+    left = (datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC) - now).total_seconds()
+    if left < margin:
+        time.sleep(left + 0.5)
 
 
 def wait_until_blocked(db, seconds: float = 10) -> None:
