@@ -185,9 +185,8 @@ class Worker:
     """A job worker (`flask --app wsgi worker`) beside gunicorn, delivering posts to home timelines."""
 
     def __init__(self, env: dict):
-        self.proc = subprocess.Popen(ending_with_parent([str(Path(sys.executable).parent / "flask"), "--app", "wsgi",
-                                                         "worker"]),
-                                     cwd=ROOT, env=env, start_new_session=True,
+        argv = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "worker"]
+        self.proc = subprocess.Popen(ending_with_parent(argv), cwd=ROOT, env=env, start_new_session=True,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self) -> None:

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from tests.support.actions import AuthActions, running_app
+from tests.support.actions import AuthActions, clear_of_utc_midnight, running_app
 from tests.support.postgres_server import empty_tables, migrated_postgresql
 
 # The S3 fixtures (a real SeaweedFS): s3_server, s3_buckets, s3_settings, s3_app_config; the SMTP
@@ -108,3 +108,9 @@ def another_client(app):
     response = AuthActions(other).register("bob")
     assert response.status_code == 302
     return other
+
+
+@pytest.fixture
+def one_utc_day():
+    """The test makes its likes within one UTC day (the notifications page groups them by day)."""
+    clear_of_utc_midnight()

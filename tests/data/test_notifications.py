@@ -23,13 +23,9 @@ from photoshare.services.follows import follow_account, unfollow_account
 from photoshare.services.notifications import notify_comment_mentions
 from photoshare.services.posts import edit_post
 from photoshare.services.sessions import token_hash
-from tests.support.actions import clear_of_utc_midnight, seed_posts, seed_user, wait_until_blocked
+from tests.support.actions import seed_posts, seed_user, wait_until_blocked
 
-
-@pytest.fixture(autouse=True)
-def one_utc_day():
-    """Every test here makes its likes within one UTC day (the page groups them by day)."""
-    clear_of_utc_midnight()
+pytestmark = pytest.mark.usefixtures("one_utc_day")
 
 
 def rows(db, recipient_id) -> list[tuple]:

@@ -8,9 +8,9 @@ import signal
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 from photoshare.config import PROJECT_ROOT
+from tests.support.children import running
 from tests.support.worker import wait_for
 
 # A run in miniature: start the servers, say where they are, die without any teardown.
@@ -33,15 +33,6 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def _running(pid: int) -> bool:
-    """Whether the process exists and is not a zombie (an orphan nobody reaps stays one)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
-
-
 def _listening(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -61,10 +52,10 @@ def test_the_servers_of_a_killed_run_stop_by_themselves(tmp_path):
     assert run.returncode == -signal.SIGKILL, log.read_text()[-3000:]
     servers = json.loads(where.read_text())
     try:
-        wait_for(lambda: not any(map(_running, servers["pids"])), 30, 0.1, "the orphaned servers' exit")
+        wait_for(lambda: not any(map(running, servers["pids"])), 30, 0.1, "the orphaned servers' exit")
         assert not any(map(_listening, servers["ports"]))
     finally:
-        for pid in filter(_running, servers["pids"]):
+        for pid in filter(running, servers["pids"]):
             os.kill(pid, signal.SIGKILL)
         for directory in servers["dirs"]:
             shutil.rmtree(directory, ignore_errors=True)

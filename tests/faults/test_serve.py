@@ -15,7 +15,7 @@ import pytest
 
 from photoshare.config import PROJECT_ROOT
 from photoshare.data.migrate import migration_files
-from tests.support.children import ending_with_parent
+from tests.support.children import ending_with_parent, running
 
 START_SECONDS = 180
 STOP_SECONDS = 60
@@ -25,14 +25,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _postmaster_pid(instance: Path) -> int | None:
@@ -104,14 +96,14 @@ def test_make_run_serves_with_gunicorn_and_sigterm_stops_the_embedded_postgresql
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/login", timeout=5) as page:  # noqa: S310
             assert page.status == 200 and b"Create an account" in page.read()
         postgres = _postmaster_pid(instance)
-        assert postgres is not None and _alive(postgres)
+        assert postgres is not None and running(postgres)
 
         server.process.send_signal(signal.SIGTERM)  # to make, as a process manager would
         assert server.process.wait(timeout=STOP_SECONDS) is not None
         deadline = time.monotonic() + STOP_SECONDS
-        while _alive(postgres) and time.monotonic() < deadline:
+        while running(postgres) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _alive(postgres), f"the embedded PostgreSQL outlived make run:\n{server.output}"
+        assert not running(postgres), f"the embedded PostgreSQL outlived make run:\n{server.output}"
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
     finally:
@@ -133,4 +125,4 @@ def test_serve_stops_everything_when_the_server_cannot_start(embedded_dir):
             server.stop()
     assert "web exited with status" in server.output
     postgres = _postmaster_pid(embedded_dir / "instance")
-    assert postgres is None or not _alive(postgres)
+    assert postgres is None or not running(postgres)

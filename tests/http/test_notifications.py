@@ -7,7 +7,6 @@ import pytest
 
 from tests.support.actions import (
     add_comment,
-    clear_of_utc_midnight,
     counting_statements,
     create_post,
     csrf_token,
@@ -24,10 +23,7 @@ ENTRY_RE = re.compile(r'<li class="notification" data-kind="(\w+)" data-unread="
 NEXT_RE = re.compile(r'<a rel="next" class="button" href="(/notifications\?before=[^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def one_utc_day():
-    """Every test here makes its likes within one UTC day (the page groups them by day)."""
-    clear_of_utc_midnight()
+pytestmark = pytest.mark.usefixtures("one_utc_day")
 
 
 def badge(client, path="/") -> int:

@@ -2,12 +2,23 @@
 killed before its teardown runs (a CI timeout, a SIGKILL): nothing is left listening."""
 
 import shutil
+from pathlib import Path
 
 SETPRIV = shutil.which("setpriv") or "/usr/bin/setpriv"
 
 
-def ending_with_parent(argv: list[str], signal: str = "TERM") -> list[str]:
-    """`argv` run under `setpriv --pdeathsig`: the kernel sends the server `signal` when the thread
-    that started it ends. Start long-lived servers from the main thread, which lives as long as they
-    should. setpriv execs the server, so the child's pid is the server's own."""
-    return [SETPRIV, f"--pdeathsig={signal}", "--", *argv]
+def ending_with_parent(argv: list[str], signal: str = "TERM", setpriv_options: tuple[str, ...] = ()) -> list[str]:
+    """`argv` run under `setpriv --pdeathsig` (with any further setpriv options, such as a user to
+    run as): the kernel sends the server `signal` when the thread that started it ends. Start
+    long-lived servers from the main thread, which lives as long as they should. setpriv execs the
+    server, so the child's pid is the server's own."""
+    return [SETPRIV, *setpriv_options, f"--pdeathsig={signal}", "--", *argv]
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and has not exited (an exited orphan nobody reaps stays a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

@@ -2,6 +2,7 @@
 
 import os
 import pwd
+import shlex
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import testing.postgresql
 
-from tests.support.children import SETPRIV
+from tests.support.children import ending_with_parent
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 UNPRIVILEGED = "nobody"
@@ -24,9 +25,10 @@ def _wrapper(directory: Path, program: str, user: pwd.struct_passwd | None) -> s
     """A script that runs a PostgreSQL program, as an unprivileged user when given one (PostgreSQL
     refuses root), ending with the process that started it (SIGINT: a fast shutdown)."""
     path = directory / program
-    as_user = f"--reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups " if user else ""
+    as_user = (f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups") if user else ()
+    command = shlex.join(ending_with_parent([str(PG_BIN / program)], "INT", as_user))
     # exec: the wrapper's pid becomes the server's, so signals reach PostgreSQL itself.
-    path.write_text(f"#!/bin/sh\nexec {SETPRIV} {as_user}--pdeathsig=INT {PG_BIN / program} \"$@\"\n")
+    path.write_text(f"#!/bin/sh\nexec {command} \"$@\"\n")
     path.chmod(0o755)
     return str(path)
 

@@ -71,9 +71,9 @@ class WorkerProcess:
         self.database_url = env["DATABASE_URL"]
         self.log = tempfile.NamedTemporaryFile(prefix="photoshare-worker-", suffix=".log", delete=False)
         known = self._worker_ids()
-        self.process = subprocess.Popen(ending_with_parent([sys.executable, "-m", "flask", "--app", "wsgi", "worker"]),
-                                        cwd=ROOT,
-                                        env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        argv = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
+        self.process = subprocess.Popen(ending_with_parent(argv), cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
         try:
             self.worker_id = wait_for(lambda: self._new_worker(known), timeout, 0.1, "the worker's start")
         except BaseException:
