@@ -16,9 +16,12 @@ def ending_with_parent(argv: list[str], signal: str = "TERM", setpriv_options: t
 
 
 def running(pid: int) -> bool:
-    """Whether the process exists and has not exited (an exited orphan nobody reaps stays a zombie)."""
+    """Whether any thread of the process is still alive. An exited orphan nobody reaps stays a
+    zombie; a zombie leader whose other threads are still exiting (a Go server's) still holds its
+    sockets."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        threads = len(list(Path(f"/proc/{pid}/task").iterdir()))
     except (FileNotFoundError, ProcessLookupError):
         return False
-    return state != "Z"
+    return state != "Z" or threads > 1
